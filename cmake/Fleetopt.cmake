@@ -1,0 +1,23 @@
+# fleetopt_add_test(NAME SOURCES a_test.cc ... LIBS lib ... [WHOLE policy_lib ...])
+# Tests sit beside the code they pin down (foo.cc / foo_test.cc); each module
+# builds one GoogleTest binary. Tests run from the source root so that the
+# default data directory ../shared/traces resolves.
+function(fleetopt_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;WHOLE" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  foreach(lib ${ARG_WHOLE})
+    target_link_libraries(${name} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${lib}>")
+  endforeach()
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  include(GoogleTest)
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT "FLEETOPT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+# Policy libraries register themselves at static-init time; link them whole so
+# the linker keeps those registrations.
+function(fleetopt_link_whole target)
+  foreach(lib ${ARGN})
+    target_link_libraries(${target} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${lib}>")
+  endforeach()
+endfunction()

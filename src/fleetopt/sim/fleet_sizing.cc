@@ -1,0 +1,95 @@
+#include "fleetopt/sim/fleet_sizing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "fleetopt/core/error.h"
+
+namespace fleetopt {
+
+std::int32_t request_lower_bound(const Workload& workload, const Resources& host_capacity,
+                                 const Resources& overcommit) {
+  // Sweep over arrival/departure steps; departures at a step free room
+  // before that step's arrivals, as in the simulator.
+  std::vector<std::pair<std::int64_t, std::size_t>> events;  // (2*step + kind, vm); kind 0 = leave
+  const std::int64_t steps = workload.steps();
+  for (std::size_t i = 0; i < workload.size(); ++i) {
+    std::int64_t a = workload.arrival_step(i);
+    if (a >= steps) continue;
+    events.emplace_back(2 * a + 1, i);
+    events.emplace_back(2 * workload.departure_step(i), i);
+  }
+  std::sort(events.begin(), events.end());
+  Resources current, peak;
+  for (const auto& [key, vm] : events) {
+    const Resources& r = workload.instances[vm].request;
+    if (key % 2 == 1) {
+      current += r;
+      for (int d = 0; d < kMaxDims; ++d) peak[d] = std::max(peak[d], current[d]);
+    } else {
+      current -= r;
+    }
+  }
+  double bound = 1;
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (!has_dim(workload.dims, d)) continue;
+    double limit = host_capacity[d] * (overcommit[d] > 0 ? overcommit[d] : 1.0);
+    if (limit > 0) bound = std::max(bound, std::ceil(peak[d] / limit - 1e-9));
+  }
+  return static_cast<std::int32_t>(std::min(bound, 2e9));
+}
+
+SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer,
+                        const SimConfig& base, const SizingOptions& options) {
+  if (!(options.overload_limit >= 0 && options.overload_limit <= 1)) {
+    throw InputError::field("overload-limit", "must be in [0, 1]");
+  }
+  SizingResult result;
+  const Resources host = effective_host(workload, base);
+  result.lower_bound = request_lower_bound(workload, host, base.overcommit);
+
+  std::map<std::int32_t, SimMetrics> runs;
+  auto passes = [&](std::int32_t n) {
+    auto it = runs.find(n);
+    if (it == runs.end()) {
+      SimConfig config = base;
+      config.hosts = n;
+      auto placer = make_placer();
+      it = runs.emplace(n, simulate(workload, *placer, config)).first;
+      ++result.simulations;
+    }
+    return it->second.rejected == 0 && it->second.overload_rate <= options.overload_limit;
+  };
+
+  std::int32_t lo = std::max<std::int32_t>(1, result.lower_bound) - 1;  // known or assumed failing
+  std::int32_t hi = std::max<std::int32_t>(1, result.lower_bound);
+  while (!passes(hi)) {
+    lo = hi;
+    if (hi >= options.max_hosts) return result;  // not found
+    hi = static_cast<std::int32_t>(std::min<std::int64_t>(std::int64_t{hi} * 2, options.max_hosts));
+  }
+  while (hi - lo > 1) {
+    std::int32_t mid = lo + (hi - lo) / 2;
+    if (passes(mid)) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  for (std::int32_t below = 1; below <= options.scan_below; ++below) {
+    std::int32_t n = hi - below;
+    if (n < std::max<std::int32_t>(1, result.lower_bound)) break;  // under the bound: rejections
+    if (passes(n)) {
+      hi = n;
+      below = 0;  // restart the scan under the new answer
+    }
+  }
+  result.found = true;
+  result.servers_needed = hi;
+  result.at_size = runs.at(hi);
+  return result;
+}
+
+}  // namespace fleetopt

@@ -1,0 +1,46 @@
+// Servers needed: the smallest fleet of identical hosts with which a policy
+// places every VM and keeps the overload rate at or under a limit.
+//
+// The pass/fail curve over fleet size is not monotone in general (a bigger
+// fleet changes every later decision, and K-sampling policies draw different
+// candidates), so the search is: a lower bound from the peak of concurrent
+// requests; doubling until a size passes; bisection between the last failing
+// and the first passing size; then a downward scan of `scan_below` sizes under
+// the answer, restarting from any smaller size that passes. The result is a
+// size that passes, with the `scan_below` sizes under it failing; it is the
+// exact minimum whenever the curve is monotone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "fleetopt/sim/simulator.h"
+
+namespace fleetopt {
+
+struct SizingOptions {
+  double overload_limit = 0.01;
+  int scan_below = 3;
+  std::int32_t max_hosts = 1 << 20;
+};
+
+struct SizingResult {
+  bool found = false;              // false: even max_hosts fails
+  std::int32_t servers_needed = 0;
+  std::int32_t lower_bound = 0;    // from requests; no policy can do better
+  int simulations = 0;
+  SimMetrics at_size;              // metrics of the run at servers_needed
+};
+
+using PlacerMaker = std::function<std::unique_ptr<Placer>()>;
+
+// Smallest fleet able to admit every request at once (peak of concurrent
+// requests over each dimension's admissible capacity).
+std::int32_t request_lower_bound(const Workload& workload, const Resources& host_capacity,
+                                 const Resources& overcommit);
+
+SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer,
+                        const SimConfig& base, const SizingOptions& options);
+
+}  // namespace fleetopt
