@@ -63,12 +63,19 @@ SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer
     return it->second.rejected == 0 && it->second.overload_rate <= options.overload_limit;
   };
 
+  // More hosts than VMs never helps: every VM could already run alone.
+  const std::int32_t max_hosts = std::max<std::int32_t>(
+      1, std::min<std::int64_t>(options.max_hosts, static_cast<std::int64_t>(workload.size())));
   std::int32_t lo = std::max<std::int32_t>(1, result.lower_bound) - 1;  // known or assumed failing
   std::int32_t hi = std::max<std::int32_t>(1, result.lower_bound);
   while (!passes(hi)) {
     lo = hi;
-    if (hi >= options.max_hosts) return result;  // not found
-    hi = static_cast<std::int32_t>(std::min<std::int64_t>(std::int64_t{hi} * 2, options.max_hosts));
+    if (hi >= max_hosts) {
+      result.largest_tried = hi;
+      result.at_size = runs.at(hi);
+      return result;  // not found
+    }
+    hi = static_cast<std::int32_t>(std::min<std::int64_t>(std::int64_t{hi} * 2, max_hosts));
   }
   while (hi - lo > 1) {
     std::int32_t mid = lo + (hi - lo) / 2;
@@ -88,6 +95,7 @@ SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer
   }
   result.found = true;
   result.servers_needed = hi;
+  result.largest_tried = hi;
   result.at_size = runs.at(hi);
   return result;
 }

@@ -22,13 +22,14 @@ namespace fleetopt {
 struct SizingOptions {
   double overload_limit = 0.01;
   int scan_below = 3;
-  std::int32_t max_hosts = 1 << 20;
+  std::int32_t max_hosts = 1 << 20;  // also capped at the number of VMs
 };
 
 struct SizingResult {
-  bool found = false;              // false: even max_hosts fails
+  bool found = false;              // false: even the largest fleet tried fails
   std::int32_t servers_needed = 0;
   std::int32_t lower_bound = 0;    // from requests; no policy can do better
+  std::int32_t largest_tried = 0;  // when not found: this many hosts still failed
   int simulations = 0;
   SimMetrics at_size;              // metrics of the run at servers_needed
 };

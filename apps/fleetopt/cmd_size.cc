@@ -1,0 +1,94 @@
+// fleetopt size: servers needed per policy under an overload limit.
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include "commands.h"
+#include "fleetopt/core/error.h"
+#include "fleetopt/core/progress.h"
+#include "fleetopt/placement/placer.h"
+#include "sim_options.h"
+#include "size_table.h"
+#include "table.h"
+
+namespace fleetopt::cli {
+
+std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
+                                     const SimConfig& base, const SizingOptions& options) {
+  for (const auto& p : policies) make_placer(p);  // fail fast on a bad name, before any work
+  std::vector<SizingRow> rows(policies.size());
+  Progress progress("sizing", policies.size());
+  std::mutex progress_mutex;
+  // Policies are independent; TBB spreads them over the cores.
+  tbb::parallel_for(std::size_t{0}, policies.size(), [&](std::size_t i) {
+    rows[i].policy = policies[i];
+    rows[i].result = size_fleet(workload, [&] { return make_placer(policies[i]); }, base, options);
+    std::lock_guard lock(progress_mutex);
+    progress.advance();
+  });
+  progress.done();
+  return rows;
+}
+
+void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
+                  const std::string& workload_spec, const Workload& w) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& row : rows) results.push_back(sizing_json(row.policy, row.result));
+  if (json) {
+    print_json({{"workload", workload_spec}, {"overload_limit", limit}, {"vms", w.size()},
+                {"results", results}});
+    return;
+  }
+  Table t({"policy", "servers_needed", "lower_bound_hosts", "overload_rate", "peak_to_average",
+           "active_host_hours", "decision_ns_p99"});
+  for (auto r : results) {
+    if (r["servers_needed"].is_null()) r["servers_needed"] = fmt::format(">{}", r["hosts"].get<int>());
+    t.add(r);
+  }
+  std::printf("%s: %zu VMs, overload limit %g\n%s", w.name.c_str(), w.size(), limit, t.text().c_str());
+}
+
+namespace {
+
+struct SizeArgs {
+  SimOptions sim;
+  std::string policies;
+  double limit = 0.01;
+  int scan_below = 3;
+};
+
+void run_size(const SizeArgs& args, const GlobalOptions& global) {
+  SimConfig base = args.sim.config();
+  SizingOptions options;
+  options.overload_limit = args.limit;
+  options.scan_below = args.scan_below;
+  auto names = split_policy_list(args.policies);
+  if (names.empty()) throw InputError::field("--policy", "name at least one policy");
+  Workload w = load_for_command(args.sim.workload, global, args.sim.json);
+  auto rows = size_policies(w, names, base, options);
+  print_sizing(rows, args.limit, args.sim.json, args.sim.workload, w);
+}
+
+void add_size_command(CLI::App& app, GlobalOptions& global) {
+  auto* size = app.add_subcommand("size", "servers needed per policy under an overload limit");
+  auto args = std::make_shared<SizeArgs>();
+  args->sim.add_to(*size);
+  size->add_option("--policy,-p", args->policies, "policies, comma-separated")->required();
+  size->add_option("--overload-limit", args->limit, "largest acceptable overload rate")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  size->add_option("--scan-below", args->scan_below,
+                   "sizes under the bisection's answer that are also tried (non-monotone curves)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  size->callback([args, &global] { run_size(*args, global); });
+}
+
+}  // namespace
+
+FLEETOPT_REGISTER_COMMAND(30, add_size_command);
+
+}  // namespace fleetopt::cli

@@ -1,0 +1,21 @@
+// Fleet sizing for several policies at once, shared by `size` and `demo`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fleetopt/sim/fleet_sizing.h"
+
+namespace fleetopt::cli {
+
+struct SizingRow {
+  std::string policy;
+  SizingResult result;
+};
+
+std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
+                                     const SimConfig& base, const SizingOptions& options);
+void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
+                  const std::string& workload_spec, const Workload& w);
+
+}  // namespace fleetopt::cli
