@@ -43,7 +43,9 @@ std::int32_t Workload::add_shape(DimMask shape_dims,
   }
   if (s.length == 0) throw std::logic_error("add_shape: empty series");
   s.offset = static_cast<std::uint32_t>(samples.size());
-  samples.reserve(samples.size() + std::size_t{s.length} * s.stride);
+  // Grow geometrically: readers add thousands of shapes one by one.
+  const std::size_t needed = samples.size() + std::size_t{s.length} * s.stride;
+  if (needed > samples.capacity()) samples.reserve(std::max(needed, 2 * samples.capacity()));
   for (std::uint32_t k = 0; k < s.length; ++k) {
     for (const auto& series : series_per_dim) samples.push_back(series[k]);
   }
