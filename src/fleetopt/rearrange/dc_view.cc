@@ -1,0 +1,87 @@
+#include "fleetopt/rearrange/dc_view.h"
+
+#include <algorithm>
+
+namespace fleetopt::rearrange {
+
+DcView::DcView(const DcState& state, std::int32_t history) : state_(&state), len_(std::max(1, history)) {
+  const DcSetup& s = state.setup();
+  host_of_.assign(ix(s.num_vms()), -1);
+  slot_.assign(ix(s.num_vms()), -1);
+  vms_on_.assign(ix(s.num_hosts()), {});
+  demand_.assign(ix(s.num_hosts()), 0);
+  ram_.assign(ix(s.num_hosts()), 0);
+  hist_.assign(ix(s.num_hosts()) * ix(len_), 0);
+  for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
+    for (std::int32_t v : state.vms_on(h)) add(v, h);
+  }
+}
+
+void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
+  const DcSetup& s = setup();
+  const double scale = s.vm(v).mips / s.host(h).mips();
+  double* row = &hist_[ix(h) * ix(len_)];
+  const std::int32_t n = history_available();
+  for (std::int32_t i = 0; i < n; ++i) row[i] += sign * state_->past_util(v, i) * scale;
+}
+
+void DcView::add(std::int32_t v, std::int32_t h) {
+  host_of_[ix(v)] = h;
+  slot_[ix(v)] = static_cast<std::int32_t>(vms_on_[ix(h)].size());
+  vms_on_[ix(h)].push_back(v);
+  demand_[ix(h)] += state_->demand(v);
+  ram_[ix(h)] += setup().vm(v).ram_mb;
+  shift(v, h, 1);
+}
+
+void DcView::remove(std::int32_t v) {
+  std::int32_t h = host_of_[ix(v)];
+  auto& list = vms_on_[ix(h)];
+  std::int32_t last = list.back();
+  list[ix(slot_[ix(v)])] = last;
+  slot_[ix(last)] = slot_[ix(v)];
+  list.pop_back();
+  host_of_[ix(v)] = -1;
+  if (list.empty()) {
+    demand_[ix(h)] = 0;
+    ram_[ix(h)] = 0;
+    std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(ix(h) * ix(len_)),
+              hist_.begin() + static_cast<std::ptrdiff_t>((ix(h) + 1) * ix(len_)), 0.0);
+    return;
+  }
+  demand_[ix(h)] -= state_->demand(v);
+  ram_[ix(h)] -= setup().vm(v).ram_mb;
+  shift(v, h, -1);
+}
+
+bool DcView::suitable(std::int32_t v, std::int32_t h) const {
+  const DcHostType& t = setup().host(h);
+  const double d = state_->demand(v);
+  if (d > t.core_mips || demand_[ix(h)] + d > t.mips() * (1 + 1e-9)) return false;
+  return state_->ram_model() != RamModel::kStrict || ram_[ix(h)] + setup().vm(v).ram_mb <= t.ram_mb;
+}
+
+double DcView::power_now(std::int32_t h) const { return setup().host(h).power->at(util(h)); }
+
+double DcView::power_with(std::int32_t h, std::int32_t v) const {
+  const DcHostType& t = setup().host(h);
+  return t.power->at((demand_[ix(h)] + state_->demand(v)) / t.mips());
+}
+
+double ols_predict(const double* y, std::int32_t n, double x) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (std::int32_t i = 0; i < n; ++i) {
+    double xi = i + 1;
+    sx += xi;
+    sy += y[i];
+    sxx += xi * xi;
+    sxy += xi * y[i];
+  }
+  double denom = n * sxx - sx * sx;
+  if (denom == 0) return n > 0 ? sy / n : 0;
+  double slope = (n * sxy - sx * sy) / denom;
+  double intercept = (sy - slope * sx) / n;
+  return intercept + slope * x;
+}
+
+}  // namespace fleetopt::rearrange

@@ -1,0 +1,308 @@
+#include "fleetopt/rearrange/bounds.h"
+#include "fleetopt/rearrange/packing.h"
+#include "fleetopt/rearrange/rearrange.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "fleetopt/core/error.h"
+#include "fleetopt/core/rng.h"
+#include "fleetopt/rearrange/test_util.h"
+
+namespace fleetopt::rearrange {
+namespace {
+
+using testing::cpu_cluster;
+using testing::on;
+
+// A cluster whose VMs were spread (least loaded first) over more hosts than
+// they need: the usual starting point of a defragmentation.
+struct Fixture {
+  Cluster c;
+  Placement a;
+};
+
+Fixture spread_cluster(std::uint64_t seed, int hosts, int vms) {
+  Fixture f;
+  f.c.dims = kCpuMem;
+  Rng rng(seed);
+  for (int h = 0; h < hosts; ++h) {
+    Host host;
+    host.id = fmt::format("h{}", h);
+    host.capacity = make_resources(32, 128);
+    f.c.hosts.push_back(host);
+  }
+  const double flavours[][2] = {{1, 2}, {2, 4}, {2, 8}, {4, 8}, {4, 16}, {8, 32}, {8, 16}, {16, 64}};
+  for (int v = 0; v < vms; ++v) {
+    const auto& fl = flavours[rng.below(8)];
+    Vm vm;
+    vm.id = fmt::format("v{}", v);
+    vm.demand = make_resources(fl[0], fl[1]);
+    vm.memory_gb = fl[1];
+    f.c.vms.push_back(vm);
+  }
+  f.c.index();
+  RuleSet rules = standard_rules(f.c);
+  Occupancy occ(f.c);
+  f.a.assign(static_cast<std::size_t>(vms), kNoHost);
+  for (int v = 0; v < vms; ++v) {
+    std::int32_t best = kNoHost;
+    for (std::int32_t h = 0; h < hosts; ++h) {
+      if (!rules.admits(occ, v, h)) continue;
+      if (best == kNoHost || normalised_load(f.c, h, occ.load(h)) < normalised_load(f.c, best, occ.load(best))) best = h;
+    }
+    if (best == kNoHost) continue;
+    f.a[static_cast<std::size_t>(v)] = best;
+    occ.add(v, best);
+  }
+  return f;
+}
+
+RearrangeReport run(const Cluster& c, const Placement& a, const std::string& strategy, TargetOptions opts = {},
+                    const std::string& subset = "") {
+  RuleSet rules = standard_rules(c);
+  auto cost = make_migration_cost("memory");
+  Scope scope = make_scope(c, a, subset);
+  TargetProblem p{c, rules, *cost, a, scope, opts};
+  auto s = make_strategy(strategy);
+  RearrangeReport r = rearrange(p, *s);
+  if (r.target.ok && r.plan.feasible()) {
+    auto problem = check_plan(c, rules, a, r.target.b, r.plan, PlanLimits{});
+    EXPECT_FALSE(problem.has_value()) << strategy << ": " << *problem;
+  }
+  return r;
+}
+
+// Fewest bins for 1-D sizes, by trying every assignment (tiny inputs only).
+int optimal_bins(const std::vector<double>& sizes, double cap) {
+  int n = static_cast<int>(sizes.size());
+  for (int bins = 1; bins <= n; ++bins) {
+    std::vector<double> load(static_cast<std::size_t>(bins), 0);
+    std::function<bool(int)> place = [&](int i) {
+      if (i == n) return true;
+      for (int b = 0; b < bins; ++b) {
+        if (load[static_cast<std::size_t>(b)] + sizes[static_cast<std::size_t>(i)] > cap + 1e-9) continue;
+        load[static_cast<std::size_t>(b)] += sizes[static_cast<std::size_t>(i)];
+        if (place(i + 1)) return true;
+        load[static_cast<std::size_t>(b)] -= sizes[static_cast<std::size_t>(i)];
+        if (load[static_cast<std::size_t>(b)] == 0) break;  // empty bins are interchangeable
+      }
+      return false;
+    };
+    if (place(0)) return bins;
+  }
+  return n;
+}
+
+TEST(Bounds, MartelloTothL2) {
+  // Three items of 6 in bins of 10 need three bins; the continuous bound says 2.
+  EXPECT_EQ(martello_toth_l2({6, 6, 6}, 10), 3);
+  // 7, 7 and four 3s: each 7 opens a bin (J1/J2) and the 3s fill what is left.
+  EXPECT_EQ(martello_toth_l2({7, 7, 3, 3, 3, 3}, 10), 3);
+  EXPECT_EQ(martello_toth_l2({}, 10), 0);
+}
+
+TEST(Bounds, NeverAboveTheOptimumOnRandomInstances) {
+  Rng rng(3);
+  for (int trial = 0; trial < 300; ++trial) {
+    int n = 1 + static_cast<int>(rng.below(8));
+    std::vector<double> sizes;
+    for (int i = 0; i < n; ++i) sizes.push_back(static_cast<double>(1 + rng.below(10)));
+    int opt = optimal_bins(sizes, 10);
+    EXPECT_LE(martello_toth_l2(sizes, 10), opt);
+    double total = 0;
+    for (double s : sizes) total += s;
+    EXPECT_GE(martello_toth_l2(sizes, 10), static_cast<std::int64_t>(std::ceil(total / 10 - 1e-9)));
+  }
+}
+
+TEST(Bounds, ConfigurationLpSeesWhatTheContinuousBoundMisses) {
+  // The CloudSim PlanetLab memory sizes: two 1740 MB VMs fill a 4096 MB host
+  // only with a 613 MB VM beside them, and those run out.
+  std::vector<double> sizes;
+  for (int i = 0; i < 80; ++i) sizes.push_back(1740);
+  for (int i = 0; i < 40; ++i) sizes.push_back(870);
+  for (int i = 0; i < 40; ++i) sizes.push_back(613);
+  EXPECT_EQ(martello_toth_l2(sizes, 4096), 49);
+  EXPECT_NEAR(configuration_lp_bound(sizes, 4096), 50, 1e-6);
+  // Too many distinct sizes: not computed.
+  std::vector<double> many;
+  for (int i = 0; i < 40; ++i) many.push_back(1 + i);
+  EXPECT_LT(configuration_lp_bound(many, 100), 0);
+}
+
+TEST(Bounds, ConfigurationLpNeverAboveTheOptimum) {
+  Rng rng(8);
+  for (int trial = 0; trial < 200; ++trial) {
+    int n = 1 + static_cast<int>(rng.below(8));
+    std::vector<double> sizes;
+    for (int i = 0; i < n; ++i) sizes.push_back(static_cast<double>(1 + rng.below(10)));
+    double lp = configuration_lp_bound(sizes, 10);
+    EXPECT_LE(std::ceil(lp - 1e-6), optimal_bins(sizes, 10));
+    double total = 0;
+    for (double x : sizes) total += x;
+    EXPECT_GE(lp + 1e-6, total / 10);  // never below the continuous bound
+  }
+}
+
+TEST(Defrag, ReachesTheOptimumOnASmallCluster) {
+  // Six VMs of 5 spread over six hosts of 10: three hosts suffice.
+  Cluster c = cpu_cluster({10, 10, 10, 10, 10, 10}, {5, 5, 5, 5, 5, 5});
+  RearrangeReport r = run(c, on({1, 2, 3, 4, 5, 6}), "defrag");
+  EXPECT_EQ(r.hosts_before, 6);
+  EXPECT_EQ(r.hosts_after, 3);
+  EXPECT_EQ(r.bounds.best(), 3);
+  EXPECT_EQ(r.plan.migrations.size(), 3u);  // one VM per freed host, none more
+}
+
+TEST(Defrag, CloseToTheBoundWithFewerMigrationsThanFromScratchPacking) {
+  Fixture f = spread_cluster(11, 60, 240);
+  RearrangeReport ours = run(f.c, f.a, "defrag");
+  RearrangeReport ffd = run(f.c, f.a, "ffd");
+  ASSERT_TRUE(ours.plan.feasible()) << ours.plan.reason;
+  EXPECT_LT(ours.hosts_after, ours.hosts_before);
+  EXPECT_LE(ours.hosts_after, ours.bounds.best() + std::max(1, ours.bounds.best() / 20));
+  EXPECT_LE(ours.hosts_after, ffd.hosts_after);
+  EXPECT_LT(ours.plan.migrations.size(), ffd.plan.migrations.size());
+}
+
+TEST(Defrag, RepackingNeighboursEmptiesAHostNoSingleMoveCan) {
+  // h1 {5, 3} and h2 {5, 3} have 2 free each; h3's VM of 4 fits neither, and
+  // evicting a 3 leaves it nowhere to go. Together h1 and h2 hold {5, 5} and
+  // {4, 3, 3}.
+  Cluster c = cpu_cluster({10, 10, 10}, {5, 3, 5, 3, 4});
+  Placement a = on({1, 1, 2, 2, 3});
+  RuleSet rules = standard_rules(c);
+  auto cost = make_migration_cost("memory");
+  Scope scope = make_scope(c, a);
+  TargetProblem p{c, rules, *cost, a, scope, {}};
+  Packer pk(p);
+  ASSERT_TRUE(pk.empty_by_repacking(2, {0, 1}));
+  EXPECT_TRUE(pk.vms_on(2).empty());
+  EXPECT_TRUE(insane_hosts(c, rules, pk.placement()).empty());
+  // The log is a valid migration sequence (checked by the planner's stage builder).
+  std::vector<Migration> log = pk.log();
+  EXPECT_NO_THROW(assign_stages(c, rules, a, log, PlanLimits{}));
+  RearrangeReport r = run(c, a, "defrag");
+  EXPECT_EQ(r.hosts_after, 2);
+}
+
+TEST(Defrag, HonoursAMigrationBudget) {
+  Fixture f = spread_cluster(5, 40, 120);
+  RearrangeReport free = run(f.c, f.a, "defrag");
+  TargetOptions opts;
+  opts.max_migrations = 10;
+  RearrangeReport tight = run(f.c, f.a, "defrag", opts);
+  ASSERT_TRUE(tight.plan.feasible());
+  EXPECT_LE(tight.plan.migrations.size(), 10u);
+  EXPECT_LT(tight.hosts_after, tight.hosts_before);  // still frees what ten moves can
+  EXPECT_GE(tight.hosts_after, free.hosts_after);
+}
+
+TEST(Defrag, SubsetAndPinnedVmsStayPut) {
+  Fixture f = spread_cluster(9, 20, 60);
+  f.c.vms[0].pinned = true;
+  f.c.vms[1].tags = {"web"};
+  f.c.vms[2].tags = {"web"};
+  RearrangeReport r = run(f.c, f.a, "defrag", {}, "tag:web");
+  for (std::int32_t v = 0; v < f.c.num_vms(); ++v) {
+    if (v == 1 || v == 2) continue;
+    EXPECT_EQ(r.target.b[static_cast<std::size_t>(v)], f.a[static_cast<std::size_t>(v)]) << f.c.vm(v).id;
+  }
+  RearrangeReport all = run(f.c, f.a, "defrag");
+  EXPECT_EQ(all.target.b[0], f.a[0]);  // pinned
+}
+
+TEST(Defrag, KeepsAntiAffinity) {
+  Cluster c = cpu_cluster({10, 10, 10, 10}, {2, 2, 2, 2});
+  std::int32_t g = c.intern_group("db");
+  for (auto& vm : c.vms) vm.anti_affinity = g;
+  RearrangeReport r = run(c, on({1, 2, 3, 4}), "defrag");
+  EXPECT_EQ(r.hosts_after, 4);  // all four replicas need their own host
+  EXPECT_EQ(r.bounds.best(), 4);
+  EXPECT_EQ(r.plan.migrations.size(), 0u);
+}
+
+TEST(Defrag, ImageAffinityGroupsSameImage) {
+  // Two half-full hosts can take the VM of h3; with image affinity it joins
+  // the host running its image.
+  Cluster c = cpu_cluster({10, 10, 10}, {4, 4, 2});
+  c.vms[1].image = c.intern_image("ubuntu");
+  c.vms[2].image = 0;
+  TargetOptions opts;
+  opts.image_affinity = true;
+  RearrangeReport r = run(c, on({1, 2, 3}), "defrag", opts);
+  EXPECT_EQ(r.target.b[2], 1);
+}
+
+TEST(Rebalance, LowersSpreadWithFewMigrations) {
+  // Everything on two hosts of eight.
+  Fixture f = spread_cluster(2, 8, 24);
+  for (auto& h : f.a) h = h % 2;
+  RearrangeReport r = run(f.c, f.a, "rebalance");
+  ASSERT_TRUE(r.plan.feasible());
+  EXPECT_LT(r.stddev_after, 0.5 * r.stddev_before);
+  RearrangeReport w = run(f.c, f.a, "watcher-stabilization@threshold=0");
+  EXPECT_LE(r.stddev_after, w.stddev_after + 0.02);
+  TargetOptions opts;
+  opts.max_migrations = 3;
+  RearrangeReport tight = run(f.c, f.a, "rebalance", opts);
+  EXPECT_LE(tight.plan.migrations.size(), 3u);
+  EXPECT_LT(tight.stddev_after, tight.stddev_before);
+}
+
+TEST(Evacuate, EmptiesNamedHostsMovingOnlyTheirVms) {
+  Fixture f = spread_cluster(4, 12, 40);
+  RearrangeReport r = run(f.c, f.a, "evacuate:h0,h3");
+  ASSERT_TRUE(r.target.ok) << r.note;
+  ASSERT_TRUE(r.plan.feasible());
+  std::int64_t on_evacuated = 0;
+  for (std::size_t v = 0; v < f.a.size(); ++v) {
+    EXPECT_NE(r.target.b[v], 0);
+    EXPECT_NE(r.target.b[v], 3);
+    on_evacuated += f.a[v] == 0 || f.a[v] == 3;
+  }
+  EXPECT_EQ(r.vms_moved, on_evacuated);
+}
+
+TEST(Evacuate, SaysWhyItCannot) {
+  Cluster c = cpu_cluster({10, 4}, {8, 2});
+  RearrangeReport r = run(c, on({1, 2}), "evacuate:h1");
+  EXPECT_FALSE(r.target.ok);
+  EXPECT_NE(r.note.find("VM a fits on no remaining host"), std::string::npos) << r.note;
+  c.vms[0].pinned = true;
+  r = run(c, on({1, 2}), "evacuate:h1");
+  EXPECT_NE(r.note.find("pinned"), std::string::npos) << r.note;
+}
+
+TEST(Watcher, BaselinesFreeHostsButMoveMore) {
+  Fixture f = spread_cluster(13, 50, 160);
+  RearrangeReport ours = run(f.c, f.a, "defrag");
+  for (const char* name : {"watcher-basic@efficacy=0", "watcher-vm-workload"}) {
+    RearrangeReport w = run(f.c, f.a, name);
+    ASSERT_TRUE(w.plan.feasible()) << name;
+    EXPECT_LT(w.hosts_after, w.hosts_before) << name;
+    EXPECT_LE(ours.hosts_after, w.hosts_after) << name;
+    if (w.hosts_after == ours.hosts_after) {
+      EXPECT_LE(ours.plan.migrations.size(), w.plan.migrations.size()) << name;
+    }
+  }
+  // With Watcher's default efficacy target (60%) basic stops early.
+  RearrangeReport basic = run(f.c, f.a, "watcher-basic");
+  EXPECT_LE(basic.hosts_before - basic.hosts_after, 3);
+}
+
+TEST(Strategies, UnknownNamesAndOptionsAreErrors) {
+  EXPECT_THROW(make_strategy("defragment"), InputError);
+  EXPECT_THROW(make_strategy("defrag@fit=worst"), InputError);
+  EXPECT_THROW(make_strategy("rebalance@gain=1"), InputError);
+  Cluster c = cpu_cluster({10}, {1});
+  EXPECT_THROW(make_scope(c, on({1}), "colour:red"), InputError);
+  EXPECT_THROW(make_scope(c, on({1}), "vm:zz"), InputError);
+  EXPECT_THROW(make_scope(c, on({1}), "", "host:h9"), InputError);
+  EXPECT_THROW(parse_host_list(c, "h1,h7", "evacuate"), InputError);
+}
+
+}  // namespace
+}  // namespace fleetopt::rearrange
