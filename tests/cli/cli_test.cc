@@ -95,4 +95,77 @@ TEST(Cli, MalformedCanonicalFileNamesFileAndLine) {
   std::filesystem::remove_all(dir);
 }
 
+// Two full hosts swap their VMs; a third host is the only way through.
+struct SwapFiles {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "fleetopt_cli_swap";
+  std::string a, b, b_no_spare, a_no_spare;
+  SwapFiles() {
+    std::filesystem::create_directories(dir);
+    auto host = [](const char* id) {
+      return std::string(R"({"id":")") + id + R"(","capacity":{"cpu":4,"mem":8}})";
+    };
+    auto vm = [](const char* id, const char* h) {
+      return std::string(R"({"id":")") + id + R"(","demand":{"cpu":4,"mem":8},"host":")" + h + "\"}";
+    };
+    auto doc = [&](const std::string& hosts, const std::string& vms) {
+      return R"({"resources":["cpu","mem"],"hosts":[)" + hosts + R"(],"vms":[)" + vms + "]}";
+    };
+    const std::string three = host("h1") + "," + host("h2") + "," + host("h3");
+    const std::string two = host("h1") + "," + host("h2");
+    a = write("a.json", doc(three, vm("x", "h1") + "," + vm("y", "h2")));
+    b = write("b.json", doc(three, vm("x", "h2") + "," + vm("y", "h1")));
+    a_no_spare = write("a2.json", doc(two, vm("x", "h1") + "," + vm("y", "h2")));
+    b_no_spare = write("b2.json", doc(two, vm("x", "h2") + "," + vm("y", "h1")));
+  }
+  ~SwapFiles() { std::filesystem::remove_all(dir); }
+  std::string write(const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  }
+};
+
+TEST(Cli, PlanBreaksASwapThroughATemporaryHost) {
+  SwapFiles f;
+  CommandResult r = run("plan --from " + f.a + " --to " + f.b + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = json_of(r);
+  EXPECT_TRUE(j["feasible"].get<bool>());
+  ASSERT_EQ(j["migrations"].size(), 3u);  // one VM steps aside to h3, then two moves
+  EXPECT_EQ(j["migrations"][0]["to"], "h3");
+  EXPECT_DOUBLE_EQ(j["total_cost"].get<double>(), 24.0);  // 3 moves of 8 GB
+  EXPECT_EQ(j["stages"], 3);
+}
+
+TEST(Cli, PlanReportsADeadlockWithAReason) {
+  SwapFiles f;
+  CommandResult r = run("plan --from " + f.a_no_spare + " --to " + f.b_no_spare + " --json");
+  auto j = json_of(r);
+  EXPECT_FALSE(j["feasible"].get<bool>()) << r.out;
+  EXPECT_FALSE(j["reason"].get<std::string>().empty());
+}
+
+TEST(Cli, TruncatedClusterJsonNamesTheFile) {
+  SwapFiles f;
+  std::string bad = f.write("bad.json", R"({"resources":["cpu","mem"],"hosts":[{"id":"h1",)");
+  CommandResult r = run("rearrange --cluster " + bad + " --goal defrag --json");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("bad.json"), std::string::npos) << r.out;
+}
+
+TEST(Cli, RearrangeDefragFreesAHost) {
+  SwapFiles f;
+  // Two half-full hosts: defrag packs both VMs onto one.
+  std::string a = f.write("half.json", R"({"resources":["cpu","mem"],"hosts":[)"
+      R"({"id":"h1","capacity":{"cpu":4,"mem":8}},{"id":"h2","capacity":{"cpu":4,"mem":8}}],"vms":[)"
+      R"({"id":"x","demand":{"cpu":2,"mem":4},"host":"h1"},{"id":"y","demand":{"cpu":2,"mem":4},"host":"h2"}]})");
+  CommandResult r = run("rearrange --cluster " + a + " --goal defrag --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = json_of(r);
+  EXPECT_EQ(j["hosts_before"], 2);
+  EXPECT_EQ(j["hosts_after"], 1);
+  EXPECT_EQ(j["lower_bound_hosts"], 1);
+  EXPECT_TRUE(j["plan"]["feasible"].get<bool>());
+  EXPECT_EQ(j["plan"]["migrations"].size(), 1u);
+}
+
 }  // namespace
