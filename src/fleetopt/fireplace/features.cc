@@ -1,0 +1,159 @@
+#include "fleetopt/fireplace/features.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "fleetopt/fireplace/usage_reader.h"
+
+namespace fleetopt::fireplace {
+namespace {
+
+float ratio(double x, double cap) { return cap > 0 ? static_cast<float>(x / cap) : 0.f; }
+
+// Nearest-rank percentile of sorted[0, n).
+float rank(const float* sorted, int n, int p) {
+  int i = static_cast<int>(std::ceil(p / 100.0 * n)) - 1;
+  return sorted[std::clamp(i, 0, n - 1)];
+}
+
+}  // namespace
+
+const std::vector<std::string>& feature_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> host;
+    for (int w : kWindows) {
+      for (const char* s : {"cpu_p10", "cpu_p25", "cpu_p50", "cpu_p75", "cpu_p100", "cpu_mean",
+                            "mem_p100", "mem_mean", "peak_plus_request_l2"}) {
+        host.push_back(fmt::format("w{}_{}", w, s));
+      }
+    }
+    for (const char* s : {"reserved_cpu", "reserved_mem", "vm_count", "pending_cpu", "pending_mem",
+                          "live_cpu_last", "live_mem_last", "live_cpu_peak", "live_mem_peak",
+                          "live_peak_plus_request_l2"}) {
+      host.emplace_back(s);
+    }
+    std::vector<std::string> all = host;
+    all.emplace_back("request_cpu");
+    all.emplace_back("request_mem");
+    for (const auto& h : host) all.push_back("rel_" + h);
+    return all;
+  }();
+  return names;
+}
+
+void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, float* row) {
+  const ClusterState& cluster = ctx.cluster;
+  const HostHistory* history = ctx.history;
+  const Resources& request = ctx.request;
+  const Resources& cap = cluster.capacity(host);
+  const float req_cpu = ratio(request[kCpu], cap[kCpu]);
+  const float req_mem = ratio(request[kMem], cap[kMem]);
+  const float pend_cpu = ratio(cluster.pending(host)[kCpu], cap[kCpu]);
+  const float pend_mem = ratio(cluster.pending(host)[kMem], cap[kMem]);
+
+  int available = history != nullptr ? std::min(history->count(host), kHistorySteps) : 0;
+  std::array<float, kHistorySteps> recent_cpu{}, recent_mem{};
+  if (available == 0) {
+    // No usage seen yet: the current observation is the whole history.
+    recent_cpu[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
+    recent_mem[0] = ratio(cluster.used(host)[kMem], cap[kMem]);
+    available = 1;
+  } else {
+    for (int b = 0; b < available; ++b) {
+      recent_cpu[static_cast<std::size_t>(b)] = history->at(host, b, kCpu);
+      recent_mem[static_cast<std::size_t>(b)] = history->at(host, b, kMem);
+    }
+  }
+
+  float* out = row;
+  for (int w : kWindows) {
+    const int n = std::min(w, available);
+    std::copy_n(recent_cpu.begin(), n, cpu_.begin());
+    std::copy_n(recent_mem.begin(), n, mem_.begin());
+    std::sort(cpu_.begin(), cpu_.begin() + n);
+    float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
+    for (int i = 0; i < n; ++i) {
+      cpu_sum += cpu_[static_cast<std::size_t>(i)];
+      mem_sum += mem_[static_cast<std::size_t>(i)];
+      mem_peak = std::max(mem_peak, mem_[static_cast<std::size_t>(i)]);
+    }
+    const float cpu_peak = cpu_[static_cast<std::size_t>(n - 1)];
+    *out++ = rank(cpu_.data(), n, 10);
+    *out++ = rank(cpu_.data(), n, 25);
+    *out++ = rank(cpu_.data(), n, 50);
+    *out++ = rank(cpu_.data(), n, 75);
+    *out++ = cpu_peak;
+    *out++ = cpu_sum / static_cast<float>(n);
+    *out++ = mem_peak;
+    *out++ = mem_sum / static_cast<float>(n);
+    const float c = cpu_peak + pend_cpu + req_cpu;
+    const float m = mem_peak + pend_mem + req_mem;
+    *out++ = std::sqrt(c * c + m * m);
+  }
+  *out++ = ratio(cluster.reserved(host)[kCpu], cap[kCpu]);
+  *out++ = ratio(cluster.reserved(host)[kMem], cap[kMem]);
+  *out++ = static_cast<float>(cluster.vm_count(host));
+  *out++ = pend_cpu;
+  *out++ = pend_mem;
+
+  // Live load: only what each VM on the host used before this step.
+  double last_cpu = 0, last_mem = 0, peak_cpu = 0, peak_mem = 0;
+  for (std::int32_t vm : cluster.vms_on(host)) {
+    const auto j = static_cast<std::size_t>(vm);
+    const Instance& inst = ctx.workload.instances[j];
+    const std::int64_t age = ctx.step - ctx.workload.arrival_step(j);
+    if (age <= 0) {
+      last_cpu += inst.request[kCpu];
+      last_mem += inst.request[kMem];
+      peak_cpu += inst.request[kCpu];
+      peak_mem += inst.request[kMem];
+      continue;
+    }
+    const std::int64_t n = std::min<std::int64_t>(age, kLiveSteps);
+    UsageReader u(ctx.workload, j, age - n);
+    double pc = 0, pm = 0;
+    for (std::int64_t t = 0; t < n; ++t, u.next()) {
+      pc = std::max(pc, u.cpu());
+      pm = std::max(pm, u.mem());
+      if (t == n - 1) {
+        last_cpu += u.cpu();
+        last_mem += u.mem();
+      }
+    }
+    peak_cpu += pc;
+    peak_mem += pm;
+  }
+  const float live_peak_cpu = ratio(peak_cpu, cap[kCpu]);
+  const float live_peak_mem = ratio(peak_mem, cap[kMem]);
+  *out++ = ratio(last_cpu, cap[kCpu]);
+  *out++ = ratio(last_mem, cap[kMem]);
+  *out++ = live_peak_cpu;
+  *out++ = live_peak_mem;
+  *out++ = std::hypot(live_peak_cpu + req_cpu, live_peak_mem + req_mem);
+  *out++ = req_cpu;
+  *out++ = req_mem;
+}
+
+void FeatureBuilder::build(const PlacementContext& ctx, const std::vector<std::int32_t>& candidates,
+                           std::vector<float>& rows) {
+  const std::size_t k = candidates.size();
+  rows.resize(k * kNumFeatures);
+  if (k == 0) return;
+  std::array<float, kHostFeatures> mean{};
+  for (std::size_t c = 0; c < k; ++c) {
+    float* row = rows.data() + c * kNumFeatures;
+    absolute(ctx, candidates[c], row);
+    for (int f = 0; f < kHostFeatures; ++f) mean[static_cast<std::size_t>(f)] += row[f];
+  }
+  for (float& m : mean) m /= static_cast<float>(k);
+  for (std::size_t c = 0; c < k; ++c) {
+    float* row = rows.data() + c * kNumFeatures;
+    for (int f = 0; f < kHostFeatures; ++f) {
+      row[kAbsoluteFeatures + f] = row[f] - mean[static_cast<std::size_t>(f)];
+    }
+  }
+}
+
+}  // namespace fleetopt::fireplace

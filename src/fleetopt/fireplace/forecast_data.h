@@ -1,0 +1,46 @@
+// The forecast baseline's data: per VM, a window of its recently observed
+// usage (fractions of its request) and, as the target, the peak over the
+// next `horizon` steps of its life. Plain code (no torch) so it is tested
+// and reused by the trainer and the policy alike.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetopt/core/rng.h"
+#include "fleetopt/core/workload.h"
+
+namespace fleetopt::fireplace {
+
+// Per step: cpu fraction, mem fraction, and 1 for an observed sample (0 for
+// padding before the VM's first step).
+inline constexpr int kForecastChannels = 3;
+// Peak cpu fraction and peak mem fraction over the horizon.
+inline constexpr int kForecastOutputs = 2;
+
+// Fills out[window * kForecastChannels] with instance i's usage at ages
+// [age - window, age) (age = steps since arrival; only the past). Ages before
+// 0 repeat the first sample with the observed flag 0. Requires age >= 1.
+void forecast_window(const Workload& w, std::size_t i, std::int64_t age, int window, float* out);
+
+// Peak fractions over ages [age, min(age + horizon, lifetime)).
+void forecast_target(const Workload& w, std::size_t i, std::int64_t age, int horizon, float* out);
+
+struct ForecastSamples {
+  int window = 0;
+  std::size_t rows = 0;
+  std::vector<float> x;           // rows x window x channels
+  std::vector<float> y;           // rows x outputs
+  std::vector<float> last_value;  // rows x outputs: the naive forecast (last observed sample)
+  std::vector<float> window_max;  // rows x outputs: the peak of the window
+};
+
+// `per_vm` windows at uniform ages in [1, lifetime) of each instance with
+// index in [from_vm, to_vm) that lives at least 2 steps. Deterministic in rng.
+ForecastSamples forecast_samples(const Workload& w, int window, int horizon, int per_vm, std::size_t from_vm,
+                                 std::size_t to_vm, Rng& rng);
+
+// Mean absolute error over rows and outputs between two rows x outputs arrays.
+double mean_absolute_error(const std::vector<float>& a, const std::vector<float>& b);
+
+}  // namespace fleetopt::fireplace

@@ -1,0 +1,52 @@
+// Fast sequential reads of one instance's cpu and mem use (absolute units)
+// from its usage shape, for the loops that visit every VM on a candidate
+// host (the teacher's future, the features' recent past). Workload::usage
+// recomputes the shape slot and modulo per sample; this does it once.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "fleetopt/core/workload.h"
+
+namespace fleetopt::fireplace {
+
+class UsageReader {
+ public:
+  // Positioned at `age` steps after the instance's arrival.
+  UsageReader(const Workload& w, std::size_t i, std::int64_t age) {
+    const Instance& inst = w.instances[i];
+    req_cpu_ = inst.request[kCpu];
+    req_mem_ = inst.request[kMem];
+    if (inst.shape < 0) return;
+    const UsageShape& s = w.shapes[static_cast<std::size_t>(inst.shape)];
+    int slot = 0;
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (!has_dim(s.dims, d)) continue;
+      if (d == kCpu) cpu_slot_ = slot;
+      if (d == kMem) mem_slot_ = slot;
+      ++slot;
+    }
+    samples_ = w.samples.data() + s.offset;
+    length_ = s.length;
+    stride_ = s.stride;
+    cursor_ = (inst.phase + static_cast<std::uint64_t>(std::max<std::int64_t>(age, 0))) % length_;
+  }
+
+  // Use at the current position; dimensions the shape does not store are
+  // used at the request.
+  double cpu() const { return samples_ && cpu_slot_ >= 0 ? req_cpu_ * double{row()[cpu_slot_]} : req_cpu_; }
+  double mem() const { return samples_ && mem_slot_ >= 0 ? req_mem_ * double{row()[mem_slot_]} : req_mem_; }
+  void next() {
+    if (samples_ && ++cursor_ == length_) cursor_ = 0;
+  }
+
+ private:
+  const float* row() const { return samples_ + cursor_ * stride_; }
+  const float* samples_ = nullptr;
+  std::uint64_t length_ = 1, stride_ = 0, cursor_ = 0;
+  int cpu_slot_ = -1, mem_slot_ = -1;
+  double req_cpu_ = 0, req_mem_ = 0;
+};
+
+}  // namespace fleetopt::fireplace

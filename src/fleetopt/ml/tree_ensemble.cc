@@ -1,0 +1,166 @@
+#include "fleetopt/ml/tree_ensemble.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "fleetopt/core/error.h"
+
+namespace fleetopt::ml {
+namespace {
+
+using nlohmann::json;
+
+const json& member(const json& j, const char* key, const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) {
+    throw InputError::field(where + "." + key, "missing");
+  }
+  return j.at(key);
+}
+
+// XGBoost writes its scalar parameters as strings ("5E-1", "12").
+double number_param(const json& j, const std::string& where) {
+  double v = 0;
+  if (j.is_number()) {
+    v = j.get<double>();
+  } else if (!j.is_string() || !parse_double(j.get<std::string>(), v)) {
+    throw InputError::field(where, "expected a number");
+  }
+  if (!std::isfinite(v)) throw InputError::field(where, "must be finite");
+  return v;
+}
+
+template <typename T>
+std::vector<T> number_array(const json& j, const std::string& where, std::size_t n) {
+  if (!j.is_array() || j.size() != n) {
+    throw InputError::field(where, fmt::format("expected an array of {} numbers", n));
+  }
+  std::vector<T> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const json& x = j[i];
+    if (x.is_boolean()) {
+      out.push_back(static_cast<T>(x.get<bool>()));
+    } else if (x.is_number()) {
+      double v = x.get<double>();
+      if (!std::isfinite(v)) throw InputError::field(fmt::format("{}[{}]", where, i), "must be finite");
+      out.push_back(static_cast<T>(v));
+    } else {
+      throw InputError::field(fmt::format("{}[{}]", where, i), "expected a number");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TreeEnsemble TreeEnsemble::from_xgboost_json(const json& model, const std::string& where) {
+  TreeEnsemble e;
+  const std::string lw = where + ".learner";
+  const json& learner = member(model, "learner", where);
+  const json& mparam = member(learner, "learner_model_param", lw);
+  const double base_score =
+      number_param(member(mparam, "base_score", lw + ".learner_model_param"),
+                   lw + ".learner_model_param.base_score");
+  const double num_feature =
+      number_param(member(mparam, "num_feature", lw + ".learner_model_param"),
+                   lw + ".learner_model_param.num_feature");
+  if (num_feature < 1 || num_feature > 1e6) {
+    throw InputError::field(lw + ".learner_model_param.num_feature", "must be in [1, 1e6]");
+  }
+  e.num_features_ = static_cast<int>(num_feature);
+
+  const json& objective = member(member(learner, "objective", lw), "name", lw + ".objective");
+  const std::string obj = objective.is_string() ? objective.get<std::string>() : "";
+  if (obj == "binary:logistic" || obj == "reg:logistic") {
+    if (!(base_score > 0 && base_score < 1)) {
+      throw InputError::field(lw + ".learner_model_param.base_score", "must be in (0, 1) for " + obj);
+    }
+    e.logistic_ = true;
+    e.base_margin_ = static_cast<float>(std::log(base_score / (1 - base_score)));
+  } else if (obj == "reg:squarederror") {
+    e.base_margin_ = static_cast<float>(base_score);
+  } else {
+    throw InputError::field(lw + ".objective.name",
+                            fmt::format("unsupported objective '{}' (binary:logistic, "
+                                        "reg:logistic, reg:squarederror)", obj));
+  }
+
+  const std::string bw = lw + ".gradient_booster";
+  const json& booster = member(learner, "gradient_booster", lw);
+  const json& name = member(booster, "name", bw);
+  if (!name.is_string() || name.get<std::string>() != "gbtree") {
+    throw InputError::field(bw + ".name", "only the gbtree booster is supported");
+  }
+  const json& trees = member(member(booster, "model", bw), "trees", bw + ".model");
+  if (!trees.is_array() || trees.empty()) throw InputError::field(bw + ".model.trees", "expected a non-empty array");
+
+  for (std::size_t t = 0; t < trees.size(); ++t) {
+    const std::string tw = fmt::format("{}.model.trees[{}]", bw, t);
+    const json& tree = trees[t];
+    const double n_nodes_d = number_param(
+        member(member(tree, "tree_param", tw), "num_nodes", tw + ".tree_param"), tw + ".tree_param.num_nodes");
+    if (n_nodes_d < 1 || n_nodes_d > 1e7) throw InputError::field(tw + ".tree_param.num_nodes", "must be in [1, 1e7]");
+    const auto n = static_cast<std::size_t>(n_nodes_d);
+    auto left = number_array<std::int64_t>(member(tree, "left_children", tw), tw + ".left_children", n);
+    auto right = number_array<std::int64_t>(member(tree, "right_children", tw), tw + ".right_children", n);
+    auto feature = number_array<std::int64_t>(member(tree, "split_indices", tw), tw + ".split_indices", n);
+    auto cond = number_array<double>(member(tree, "split_conditions", tw), tw + ".split_conditions", n);
+    auto dleft = number_array<std::int64_t>(member(tree, "default_left", tw), tw + ".default_left", n);
+
+    const auto base = static_cast<std::int32_t>(e.nodes_.size());
+    e.roots_.push_back(base);
+    std::vector<int> depth(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string nw = fmt::format("{} node {}", tw, i);
+      Node node{};
+      node.value = static_cast<float>(cond[i]);
+      if (left[i] == -1) {
+        if (right[i] != -1) throw InputError::field(nw, "a leaf must have no right child");
+        node.feature = -1;
+        node.left = node.right = node.missing = -1;
+      } else {
+        // Children always follow their parent in XGBoost's numbering; insisting
+        // on it makes every walk terminate.
+        auto ok = [&](std::int64_t c) { return c > static_cast<std::int64_t>(i) && c < static_cast<std::int64_t>(n); };
+        if (!ok(left[i]) || !ok(right[i])) throw InputError::field(nw, "child index out of range");
+        if (feature[i] < 0 || feature[i] >= e.num_features_) {
+          throw InputError::field(nw, fmt::format("split feature {} out of range", feature[i]));
+        }
+        node.feature = static_cast<std::int32_t>(feature[i]);
+        node.left = base + static_cast<std::int32_t>(left[i]);
+        node.right = base + static_cast<std::int32_t>(right[i]);
+        node.missing = dleft[i] != 0 ? node.left : node.right;
+        depth[static_cast<std::size_t>(left[i])] = depth[i] + 1;
+        depth[static_cast<std::size_t>(right[i])] = depth[i] + 1;
+      }
+      e.nodes_.push_back(node);
+    }
+    e.max_depth_ = std::max(e.max_depth_, *std::max_element(depth.begin(), depth.end()));
+  }
+  return e;
+}
+
+float TreeEnsemble::margin(const float* features) const {
+  float sum = base_margin_;
+  const Node* nodes = nodes_.data();
+  for (std::int32_t root : roots_) {
+    const Node* node = nodes + root;
+    while (node->feature >= 0) {
+      const float x = features[node->feature];
+      const std::int32_t next = std::isnan(x) ? node->missing : (x < node->value ? node->left : node->right);
+      node = nodes + next;
+    }
+    sum += node->value;
+  }
+  return sum;
+}
+
+float TreeEnsemble::predict(const float* features) const {
+  const float m = margin(features);
+  return logistic_ ? 1.0f / (1.0f + std::exp(-m)) : m;
+}
+
+}  // namespace fleetopt::ml

@@ -1,0 +1,159 @@
+// The flat evaluator must agree with XGBoost's own predictions for every
+// ensemble type FirePlace trains, and reject malformed model files.
+#include "fleetopt/ml/tree_ensemble.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetopt/core/error.h"
+#include "fleetopt/core/rng.h"
+#include "fleetopt/ml/xgboost_booster.h"
+
+namespace fleetopt::ml {
+namespace {
+
+// label = (x0 > 0.5) xor (x1 > 0.7), with noise features and a few NaNs.
+DenseData make_data(std::size_t rows, std::uint64_t seed, bool with_nan) {
+  Rng rng(seed);
+  DenseData d;
+  d.cols = 5;
+  for (std::size_t r = 0; r < rows; ++r) {
+    float x[5];
+    for (float& v : x) v = static_cast<float>(rng.uniform());
+    bool label = (x[0] > 0.5f) != (x[1] > 0.7f);
+    if (with_nan && r % 17 == 0) x[2] = std::numeric_limits<float>::quiet_NaN();
+    d.values.insert(d.values.end(), x, x + 5);
+    d.labels.push_back(label ? 1.f : 0.f);
+  }
+  return d;
+}
+
+BoosterParams params(const std::string& kind) {
+  BoosterParams p;
+  p.params = {{"objective", "binary:logistic"}, {"seed", "7"}, {"nthread", "1"}, {"tree_method", "hist"}};
+  if (kind == "tree") {
+    p.params.push_back({"max_depth", "4"});
+    p.params.push_back({"eta", "1"});
+    p.rounds = 1;
+  } else if (kind == "forest") {
+    p.params.insert(p.params.end(), {{"max_depth", "5"}, {"eta", "1"}, {"num_parallel_tree", "8"},
+                                     {"subsample", "0.8"}, {"colsample_bynode", "0.8"}});
+    p.rounds = 1;
+  } else {
+    p.params.insert(p.params.end(), {{"max_depth", "3"}, {"eta", "0.3"}});
+    p.rounds = 12;
+  }
+  return p;
+}
+
+class AgreesWithXgboost : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AgreesWithXgboost, OnFreshData) {
+  DenseData train = make_data(2000, 1, true);
+  Booster booster = Booster::train(train, params(GetParam()));
+  auto model = nlohmann::json::parse(booster.save_json());
+  TreeEnsemble e = TreeEnsemble::from_xgboost_json(model, "model");
+  EXPECT_EQ(e.num_features(), 5);
+
+  DenseData test = make_data(500, 2, true);
+  auto prob = booster.predict(test.values.data(), test.rows(), test.cols);
+  auto margin = booster.predict(test.values.data(), test.rows(), test.cols, true);
+  ASSERT_EQ(prob.size(), test.rows());
+  int correct = 0;
+  for (std::size_t r = 0; r < test.rows(); ++r) {
+    const float* x = test.values.data() + r * test.cols;
+    EXPECT_NEAR(e.margin(x), margin[r], 1e-4f) << "row " << r;
+    EXPECT_NEAR(e.predict(x), prob[r], 1e-5f) << "row " << r;
+    correct += (e.predict(x) > 0.5f) == (test.labels[r] > 0.5f);
+  }
+  // The XOR rule is learnable by every ensemble type at these depths.
+  EXPECT_GT(correct, 450);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, AgreesWithXgboost, ::testing::Values("tree", "forest", "boosted"));
+
+TEST(Booster, SameSeedSameModel) {
+  DenseData train = make_data(1000, 3, false);
+  std::string a = Booster::train(train, params("forest")).save_json();
+  std::string b = Booster::train(train, params("forest")).save_json();
+  EXPECT_EQ(a, b);
+}
+
+TEST(Booster, JsonRoundTripPredictsTheSame) {
+  DenseData train = make_data(1000, 4, false);
+  Booster booster = Booster::train(train, params("boosted"));
+  Booster copy = Booster::load_json(booster.save_json());
+  auto p1 = booster.predict(train.values.data(), 50, train.cols);
+  auto p2 = copy.predict(train.values.data(), 50, train.cols);
+  EXPECT_EQ(p1, p2);
+}
+
+TEST(Booster, BadInputThrows) {
+  DenseData empty;
+  empty.cols = 3;
+  EXPECT_THROW(Booster::train(empty, params("tree")), std::invalid_argument);
+  DenseData d = make_data(10, 1, false);
+  d.labels.pop_back();
+  EXPECT_THROW(Booster::train(d, params("tree")), std::invalid_argument);
+  BoosterParams bad = params("tree");
+  bad.params.push_back({"objective", "no:such:objective"});
+  EXPECT_THROW(Booster::train(make_data(10, 1, false), bad), std::runtime_error);
+  EXPECT_THROW(Booster::load_json("{\"learner\": 3"), std::runtime_error);
+}
+
+class MalformedModel : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Booster booster = Booster::train(make_data(500, 5, false), params("tree"));
+    model_ = nlohmann::json::parse(booster.save_json());
+  }
+  nlohmann::json& tree() { return model_["learner"]["gradient_booster"]["model"]["trees"][0]; }
+  std::string error() {
+    try {
+      TreeEnsemble::from_xgboost_json(model_, "m.json");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  }
+  nlohmann::json model_;
+};
+
+TEST_F(MalformedModel, MissingTrees) {
+  model_["learner"]["gradient_booster"]["model"].erase("trees");
+  EXPECT_NE(error().find("m.json.learner.gradient_booster.model.trees"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, ChildOutOfRange) {
+  tree()["left_children"][0] = 100000;
+  EXPECT_NE(error().find("child index out of range"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, CycleIsRejected) {
+  tree()["left_children"][0] = 0;
+  EXPECT_NE(error().find("child index out of range"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, ShortArray) {
+  tree()["split_conditions"].erase(0);
+  EXPECT_NE(error().find("split_conditions"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, FeatureOutOfRange) {
+  tree()["split_indices"][0] = 99;
+  EXPECT_NE(error().find("split feature 99 out of range"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, UnsupportedObjective) {
+  model_["learner"]["objective"]["name"] = "multi:softmax";
+  EXPECT_NE(error().find("unsupported objective"), std::string::npos) << error();
+}
+
+TEST_F(MalformedModel, BaseScoreNotANumber) {
+  model_["learner"]["learner_model_param"]["base_score"] = "abc";
+  EXPECT_NE(error().find("base_score"), std::string::npos) << error();
+}
+
+}  // namespace
+}  // namespace fleetopt::ml
