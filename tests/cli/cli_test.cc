@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleetopt/core/scratch_dir.h"
+
 namespace {
 
 struct CommandResult {
@@ -83,8 +85,8 @@ TEST(Cli, MissingTraceDirectoryIsACleanError) {
 }
 
 TEST(Cli, MalformedCanonicalFileNamesFileAndLine) {
-  auto dir = std::filesystem::temp_directory_path() / "fleetopt_cli_bad_canonical";
-  std::filesystem::create_directories(dir);
+  fleetopt::ScratchDir scratch("cli_bad_canonical");
+  const auto& dir = scratch.dir();
   {
     std::ofstream(dir / "instances.csv") << "id,arrival,departure,cpu,mem,tags\nvm1,0,600,2,4,\nvm2,0,600,-3,4,\n";
     std::ofstream(dir / "usage.csv") << "id,time,cpu,mem\n";
@@ -92,15 +94,13 @@ TEST(Cli, MalformedCanonicalFileNamesFileAndLine) {
   CommandResult r = run("simulate placement --workload canonical:" + dir.string() + " --policy p2 --hosts 3");
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("instances.csv:3"), std::string::npos) << r.out;
-  std::filesystem::remove_all(dir);
 }
 
 // Two full hosts swap their VMs; a third host is the only way through.
 struct SwapFiles {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "fleetopt_cli_swap";
+  fleetopt::ScratchDir scratch{"cli_swap"};
   std::string a, b, b_no_spare, a_no_spare;
   SwapFiles() {
-    std::filesystem::create_directories(dir);
     auto host = [](const char* id) {
       return std::string(R"({"id":")") + id + R"(","capacity":{"cpu":4,"mem":8}})";
     };
@@ -117,11 +117,7 @@ struct SwapFiles {
     a_no_spare = write("a2.json", doc(two, vm("x", "h1") + "," + vm("y", "h2")));
     b_no_spare = write("b2.json", doc(two, vm("x", "h2") + "," + vm("y", "h1")));
   }
-  ~SwapFiles() { std::filesystem::remove_all(dir); }
-  std::string write(const char* name, const std::string& text) {
-    std::ofstream(dir / name) << text;
-    return (dir / name).string();
-  }
+  std::string write(const char* name, const std::string& text) { return scratch.write(name, text); }
 };
 
 TEST(Cli, PlanBreaksASwapThroughATemporaryHost) {

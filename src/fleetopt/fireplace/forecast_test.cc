@@ -11,13 +11,15 @@
 
 #include "fleetopt/core/error.h"
 #include "fleetopt/fireplace/test_workloads.h"
+#include "fleetopt/core/scratch_dir.h"
 #include "fleetopt/sim/simulator.h"
 
 namespace fleetopt::fireplace {
 namespace {
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("fleetopt_forecast_" + name)).string();
+  static const ScratchDir scratch("forecast_test");
+  return scratch.path(name);
 }
 
 const std::string& model_path() {

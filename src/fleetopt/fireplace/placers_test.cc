@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/scratch_dir.h"
 #include "fleetopt/fireplace/test_workloads.h"
 #include "fleetopt/fireplace/training.h"
 #include "fleetopt/sim/fleet_sizing.h"
@@ -16,7 +17,8 @@ namespace fleetopt::fireplace {
 namespace {
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("fleetopt_fireplace_" + name)).string();
+  static const ScratchDir scratch("fireplace_test");
+  return scratch.path(name);
 }
 
 std::string error_of(const std::string& spec) {

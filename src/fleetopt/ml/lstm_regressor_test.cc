@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/scratch_dir.h"
 #include "fleetopt/core/rng.h"
 
 namespace fleetopt::ml {
@@ -57,7 +58,8 @@ TEST(LstmRegressor, SameSeedSameWeightsAndFileRoundTrip) {
   b.predict(x.data(), 4, 8, pb.data());
   EXPECT_EQ(pa, pb);
 
-  auto path = (std::filesystem::temp_directory_path() / "fleetopt_lstm_test.pt").string();
+  fleetopt::ScratchDir scratch("lstm_test");
+  auto path = scratch.path("model.pt");
   a.set_metadata({12, 6, 0.25});
   a.save(path);
   LstmRegressor c = LstmRegressor::load(path);
@@ -68,7 +70,8 @@ TEST(LstmRegressor, SameSeedSameWeightsAndFileRoundTrip) {
 }
 
 TEST(LstmRegressor, BadFilesNameThePath) {
-  auto path = (std::filesystem::temp_directory_path() / "fleetopt_lstm_garbage.pt").string();
+  fleetopt::ScratchDir scratch("lstm_garbage");
+  auto path = scratch.path("garbage.pt");
   std::ofstream(path) << "not a model";
   try {
     LstmRegressor::load(path);
