@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <array>
 #include <map>
 
 #include <coin/ClpSimplex.hpp>
 
 namespace fleetopt::rearrange {
 
-std::int32_t HostBounds::best() const { return std::max({continuous, l2, configuration_lp, structural}); }
+std::int32_t HostBounds::best() const { return std::max({continuous, l2, configuration_lp, assignment_lp, structural}); }
 
 std::int64_t martello_toth_l2(std::vector<double> sizes, double capacity) {
   if (sizes.empty() || capacity <= 0) return 0;
@@ -116,6 +117,107 @@ double configuration_lp_bound(const std::vector<double>& sizes, double capacity,
   return model.objectiveValue();
 }
 
+std::int32_t assignment_lp_bound(const std::vector<Resources>& demands, const std::vector<Resources>& limits,
+                                 DimMask dims, std::size_t max_columns) {
+  if (demands.empty() || limits.empty()) return 0;
+  auto key = [dims](const Resources& r) {
+    std::array<double, kMaxDims> k{};
+    for (int d = 0; d < kMaxDims; ++d) k[static_cast<std::size_t>(d)] = has_dim(dims, d) ? r[d] : 0.0;
+    return k;
+  };
+  std::map<std::array<double, kMaxDims>, double> classes, types;
+  for (const auto& r : demands) classes[key(r)] += 1;
+  for (const auto& r : limits) types[key(r)] += 1;
+  const int nc = static_cast<int>(classes.size());
+  const int nt = static_cast<int>(types.size());
+  if (static_cast<std::size_t>(nc) * static_cast<std::size_t>(nt) + static_cast<std::size_t>(nt) > max_columns) return 0;
+  std::vector<std::array<double, kMaxDims>> dem, cap;
+  std::vector<double> count, available;
+  for (const auto& [k, n] : classes) {
+    dem.push_back(k);
+    count.push_back(n);
+  }
+  for (const auto& [k, n] : types) {
+    cap.push_back(k);
+    available.push_back(n);
+  }
+  auto fits = [&](int c, int t) {
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (dem[static_cast<std::size_t>(c)][static_cast<std::size_t>(d)] >
+          cap[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)] * (1 + 1e-9) + 1e-12) {
+        return false;
+      }
+    }
+    return true;
+  };
+  constexpr int kMaxK = 3;
+  // Rows: classes, then per type: kMaxDims capacity rows and kMaxDims * kMaxK
+  // count rows (a row with no VM column is harmless).
+  const int rows_per_type = kMaxDims * (1 + kMaxK);
+  auto cap_row = [&](int t, int d) { return nc + t * rows_per_type + d; };
+  auto count_row = [&](int t, int d, int k) { return nc + t * rows_per_type + kMaxDims + d * kMaxK + (k - 1); };
+  ClpSimplex model;
+  model.setLogLevel(0);
+  model.resize(nc + nt * rows_per_type, 0);
+  for (int c = 0; c < nc; ++c) {
+    model.setRowLower(c, count[static_cast<std::size_t>(c)]);
+    model.setRowUpper(c, count[static_cast<std::size_t>(c)]);
+  }
+  for (int r = nc; r < nc + nt * rows_per_type; ++r) {
+    model.setRowLower(r, -COIN_DBL_MAX);
+    model.setRowUpper(r, 0);
+  }
+  std::vector<int> idx;
+  std::vector<double> val;
+  // Host columns y_t: -capacity in the capacity rows, -k in the count rows.
+  for (int t = 0; t < nt; ++t) {
+    idx.clear();
+    val.clear();
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (!has_dim(dims, d)) continue;
+      idx.push_back(cap_row(t, d));
+      val.push_back(-cap[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)]);
+      for (int k = 1; k <= kMaxK; ++k) {
+        idx.push_back(count_row(t, d, k));
+        val.push_back(-k);
+      }
+    }
+    model.addColumn(static_cast<int>(idx.size()), idx.data(), val.data(), 0.0, available[static_cast<std::size_t>(t)],
+                    1.0);
+  }
+  bool every_class_fits_somewhere = true;
+  for (int c = 0; c < nc; ++c) {
+    bool placed = false;
+    for (int t = 0; t < nt; ++t) {
+      if (!fits(c, t)) continue;
+      placed = true;
+      idx.assign(1, c);
+      val.assign(1, 1.0);
+      for (int d = 0; d < kMaxDims; ++d) {
+        if (!has_dim(dims, d)) continue;
+        const double size = dem[static_cast<std::size_t>(c)][static_cast<std::size_t>(d)];
+        const double room = cap[static_cast<std::size_t>(t)][static_cast<std::size_t>(d)];
+        if (size <= 0) continue;
+        idx.push_back(cap_row(t, d));
+        val.push_back(size);
+        // At most k VMs larger than room / (k + 1) share a host.
+        for (int k = 1; k <= kMaxK; ++k) {
+          if (size > room / (k + 1) * (1 + 1e-9)) {
+            idx.push_back(count_row(t, d, k));
+            val.push_back(1.0);
+          }
+        }
+      }
+      model.addColumn(static_cast<int>(idx.size()), idx.data(), val.data(), 0.0, COIN_DBL_MAX, 0.0);
+    }
+    every_class_fits_somewhere = every_class_fits_somewhere && placed;
+  }
+  if (!every_class_fits_somewhere) return 0;  // no packing exists; the other bounds say what they can
+  model.dual();
+  if (!model.isProvenOptimal()) return 0;
+  return static_cast<std::int32_t>(std::ceil(model.objectiveValue() - 1e-6));
+}
+
 HostBounds host_lower_bound(const Cluster& c, const std::vector<std::int32_t>& vms,
                             const std::vector<char>& in_scope, std::int32_t fixed_hosts) {
   HostBounds out;
@@ -152,6 +254,10 @@ HostBounds host_lower_bound(const Cluster& c, const std::vector<std::int32_t>& v
       out.l2 = std::max(out.l2, static_cast<std::int32_t>(martello_toth_l2(std::move(sizes), largest_host)));
     }
   }
+  std::vector<Resources> demands;
+  demands.reserve(vms.size());
+  for (std::int32_t v : vms) demands.push_back(c.vm(v).demand);
+  out.assignment_lp = assignment_lp_bound(demands, limits, c.dims);
   // VMs of one anti-affinity group need distinct hosts.
   std::vector<std::int32_t> group_size(c.groups.size(), 0);
   for (std::int32_t v : vms) {

@@ -241,6 +241,21 @@ class Defrag final : public TargetStrategy {
     TargetResult out;
     if (scratch_ && p.options.max_migrations < 0 && p.options.max_cost < 0) {
       ScratchPacking s = best_scratch_pack(p);
+      ScratchPacking bins = bin_centric_pack(p);
+      if (bins.ok) {
+        // Step 1 as a local search from the bin-centric packing.
+        TargetProblem from_bins{p.cluster, p.rules, p.cost, bins.b, p.scope, p.options};
+        for (EmptyOrder order : {EmptyOrder::kLeastLoaded, EmptyOrder::kFewestVms}) {
+          Packer pk(from_bins);
+          empty_hosts(pk, rule_, order);
+          const std::int32_t hosts = active_hosts(c, pk.placement(), &p.scope.hosts);
+          if (hosts < bins.hosts) {
+            bins.b = pk.placement();
+            bins.hosts = hosts;
+          }
+        }
+      }
+      if (bins.ok && (!s.ok || bins.hosts < s.hosts)) s = std::move(bins);
       if (s.ok && s.hosts < best.hosts) {
         out.note = "from-scratch packing (" + s.method + ") beat the migration-aware steps";
         out.b = std::move(s.b);

@@ -111,6 +111,39 @@ void relabel(const TargetProblem& p, Placement& b) {
   }
 }
 
+// Sends VMs back to their host in A when that host stays active in b and
+// still has room: the host count is unchanged, the migrations fewer. Most
+// costly moves first.
+void return_home(const TargetProblem& p, Placement& b) {
+  const Cluster& c = p.cluster;
+  Occupancy occ(c, b);
+  std::vector<std::int32_t> moved;
+  for (std::int32_t v = 0; v < c.num_vms(); ++v) {
+    if (b[ix(v)] != kNoHost && p.a[ix(v)] != kNoHost && b[ix(v)] != p.a[ix(v)] && p.scope.hosts[ix(p.a[ix(v)])]) {
+      moved.push_back(v);
+    }
+  }
+  std::vector<double> cost(moved.size());
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    const std::int32_t v = moved[i];
+    cost[i] = p.cost.cost(c, v, p.a[ix(v)], b[ix(v)]);
+  }
+  std::vector<std::size_t> order(moved.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return cost[x] > cost[y]; });
+  for (std::size_t i : order) {
+    const std::int32_t v = moved[i], home = p.a[ix(v)], there = b[ix(v)];
+    if (occ.vm_count(home) == 0) continue;  // would reopen a host
+    occ.remove(v, there);
+    if (p.rules.admits(occ, v, home)) {
+      occ.add(v, home);
+      b[ix(v)] = home;
+    } else {
+      occ.add(v, there);
+    }
+  }
+}
+
 }  // namespace
 
 const char* to_string(SizeOrder o) {
@@ -206,6 +239,179 @@ ScratchPacking scratch_pack(const TargetProblem& p, SizeOrder order, FitRule rul
   out.b = std::move(b);
   out.hosts = active_hosts(c, out.b, &p.scope.hosts);
   return out;
+}
+
+namespace {
+
+// One bin-centric pass for one price vector; VMs of a class are equal in
+// demand, so the choice is among classes, and within the class a VM already
+// on the host is taken first (fewer moves).
+ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::vector<std::int32_t>>& classes,
+                                const std::vector<std::int32_t>& host_order, const Resources& price) {
+  const Cluster& c = p.cluster;
+  ScratchPacking out;
+  Placement b = p.a;
+  for (const auto& members : classes) {
+    for (std::int32_t v : members) b[ix(v)] = kNoHost;
+  }
+  Occupancy occ(c, b);
+  // Unplaced members per class, and per (class, host in A).
+  std::vector<std::vector<std::int32_t>> pool = classes;
+  std::map<std::pair<std::size_t, std::int32_t>, std::vector<std::int32_t>> at_home;
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    for (std::int32_t v : classes[k]) {
+      if (p.a[ix(v)] != kNoHost) at_home[{k, p.a[ix(v)]}].push_back(v);
+    }
+  }
+  std::vector<char> placed(ix(c.num_vms()), 0);
+  std::vector<std::size_t> remaining(classes.size());
+  std::vector<double> value(classes.size(), 0);
+  for (std::size_t k = 0; k < classes.size(); ++k) {
+    remaining[k] = classes[k].size();
+    const Resources& dem = c.vm(classes[k].front()).demand;
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (has_dim(c.dims, d)) value[k] += price[d] * dem[d];
+    }
+  }
+  auto take = [&](std::vector<std::int32_t>& list) {
+    while (!list.empty() && placed[ix(list.back())]) list.pop_back();
+    if (list.empty()) return kNoHost;
+    return list.back();
+  };
+  std::size_t left = 0;
+  for (const auto& members : classes) left += members.size();
+  for (std::int32_t h : host_order) {
+    if (left == 0) break;
+    const Resources lim = c.limit(h);
+    while (left > 0) {
+      const Resources room = lim - occ.load(h);
+      std::size_t best = classes.size();
+      std::int32_t best_vm = kNoHost;
+      double best_score = -1;
+      for (std::size_t k = 0; k < classes.size(); ++k) {
+        if (remaining[k] == 0) continue;
+        const Resources& dem = c.vm(classes[k].front()).demand;
+        double tightest = 0;
+        bool fits = true;
+        for (int d = 0; d < kMaxDims && fits; ++d) {
+          if (!has_dim(c.dims, d) || dem[d] <= 0) continue;
+          if (dem[d] > room[d] + 1e-9 * std::max(1.0, lim[d])) {
+            fits = false;
+          } else {
+            tightest = std::max(tightest, dem[d] / std::max(room[d], 1e-12));
+          }
+        }
+        if (!fits) continue;
+        double score = tightest > 0 ? value[k] / tightest : std::numeric_limits<double>::max();
+        auto home = at_home.find({k, h});
+        std::int32_t vm = home != at_home.end() ? take(home->second) : kNoHost;
+        if (score <= best_score) continue;
+        if (vm == kNoHost) vm = take(pool[k]);
+        if (vm != kNoHost && p.rules.admits(occ, vm, h)) {
+          best_score = score;
+          best = k;
+          best_vm = vm;
+        }
+      }
+      if (best == classes.size()) break;
+      placed[ix(best_vm)] = 1;
+      --remaining[best];
+      b[ix(best_vm)] = h;
+      occ.add(best_vm, h);
+      --left;
+    }
+  }
+  if (left > 0) return out;  // some VM fits nowhere (or the rules refuse the rest)
+  relabel(p, b);
+  return_home(p, b);
+  out.ok = true;
+  out.b = std::move(b);
+  out.hosts = active_hosts(c, out.b, &p.scope.hosts);
+  return out;
+}
+
+}  // namespace
+
+ScratchPacking bin_centric_pack(const TargetProblem& p) {
+  const Cluster& c = p.cluster;
+  std::map<std::vector<double>, std::vector<std::int32_t>> by_demand;
+  Resources demand, capacity;
+  for (std::int32_t v = 0; v < c.num_vms(); ++v) {
+    if (!p.scope.movable[ix(v)]) continue;
+    const Resources& dem = c.vm(v).demand;
+    by_demand[std::vector<double>(dem.v.begin(), dem.v.end())].push_back(v);
+    demand += dem;
+  }
+  ScratchPacking best;
+  if (by_demand.empty() || by_demand.size() > 4000) return best;
+  std::vector<std::vector<std::int32_t>> classes;
+  for (auto& [key, members] : by_demand) classes.push_back(std::move(members));
+  // Most valuable hosts first, then those holding the most (fewer moves).
+  std::vector<std::int32_t> order;
+  std::vector<double> stay(ix(c.num_hosts()), 0);
+  for (std::int32_t v = 0; v < c.num_vms(); ++v) {
+    if (p.a[ix(v)] != kNoHost) stay[ix(p.a[ix(v)])] += c.vm(v).memory_gb;
+  }
+  for (std::int32_t h = 0; h < c.num_hosts(); ++h) {
+    if (!p.scope.hosts[ix(h)]) continue;
+    order.push_back(h);
+    capacity += c.limit(h);
+  }
+  const std::vector<double> value = host_values(p);
+  std::stable_sort(order.begin(), order.end(), [&](std::int32_t x, std::int32_t y) {
+    if (value[ix(x)] != value[ix(y)]) return value[ix(x)] > value[ix(y)];
+    return stay[ix(x)] > stay[ix(y)];
+  });
+  // Hosts holding VMs that cannot move are open whatever happens: fill them first.
+  std::vector<char> fixed(ix(c.num_hosts()), 0);
+  for (std::int32_t v = 0; v < c.num_vms(); ++v) {
+    if (p.a[ix(v)] != kNoHost && !p.scope.movable[ix(v)]) fixed[ix(p.a[ix(v)])] = 1;
+  }
+  std::stable_partition(order.begin(), order.end(), [&](std::int32_t h) { return fixed[ix(h)] != 0; });
+  int scarce = -1;
+  std::vector<int> dims;
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (!has_dim(c.dims, d) || demand[d] <= 0 || capacity[d] <= 0) continue;
+    dims.push_back(d);
+    if (scarce < 0 || demand[d] / capacity[d] > demand[scarce] / capacity[scarce]) scarce = d;
+  }
+  if (scarce < 0) return best;
+  // Two host orders: by value, and by the scarce resource first.
+  std::vector<std::int32_t> scarce_first = order;
+  std::stable_sort(scarce_first.begin(), scarce_first.end(), [&](std::int32_t x, std::int32_t y) {
+    if (fixed[ix(x)] != fixed[ix(y)]) return fixed[ix(x)] > fixed[ix(y)];
+    return c.limit(x)[scarce] > c.limit(y)[scarce];
+  });
+  double best_moved = 0;
+  const std::vector<double> grid = {0.0, 0.03, 0.1, 0.3};
+  for (const auto* host_order : {&order, &scarce_first}) {
+    std::vector<std::size_t> pick(dims.size(), 0);
+    while (true) {
+      Resources price;
+      for (std::size_t i = 0; i < dims.size(); ++i) {
+        const int d = dims[i];
+        price[d] = (d == scarce ? 1.0 : grid[pick[i]]) / demand[d];
+      }
+      ScratchPacking r = bin_centric_pass(p, classes, *host_order, price);
+      if (r.ok) {
+        const double moved = moved_memory_gb(c, p.a, r.b);
+        if (!best.ok || r.hosts < best.hosts || (r.hosts == best.hosts && moved < best_moved)) {
+          best = std::move(r);
+          best_moved = moved;
+        }
+      }
+      // Next price vector (the scarce resource's digit stays 0).
+      std::size_t i = 0;
+      for (; i < dims.size(); ++i) {
+        if (dims[i] == scarce) continue;
+        if (++pick[i] < grid.size()) break;
+        pick[i] = 0;
+      }
+      if (i == dims.size()) break;
+    }
+  }
+  best.method = "bin-centric";
+  return best;
 }
 
 ScratchPacking best_scratch_pack(const TargetProblem& p) {

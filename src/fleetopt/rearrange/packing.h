@@ -30,6 +30,17 @@ struct ScratchPacking {
 // of identical limits to keep as many VMs as possible where they are.
 ScratchPacking scratch_pack(const TargetProblem& p, SizeOrder order, FitRule rule);
 
+// Bin-centric packing with resource prices: hosts open one at a time (most
+// valuable first) and each is filled before the next opens, always with the
+// VM of highest price per share of the host's tightest remaining resource
+// (price of a VM = sum over resources of price_d x demand_d / total demand_d).
+// The price vector is searched over a small grid: the most used resource
+// priced 1, each other 0, 0.03, 0.1 or 0.3. Fills hosts far better than
+// item-centric FFD when one resource is scarce on some host types (GPUs).
+// ok = false when some VM fits nowhere or there are too many distinct VM
+// demands (> 4,000).
+ScratchPacking bin_centric_pack(const TargetProblem& p);
+
 // The best (fewest hosts, then least moved) of every ordering and fit rule.
 ScratchPacking best_scratch_pack(const TargetProblem& p);
 

@@ -146,6 +146,7 @@ nlohmann::json report_to_json(const Cluster& c, const RearrangeReport& r) {
   j["lower_bounds"] = {{"continuous", r.bounds.continuous},
                        {"l2", r.bounds.l2},
                        {"configuration_lp", r.bounds.configuration_lp},
+                       {"assignment_lp", r.bounds.assignment_lp},
                        {"structural", r.bounds.structural}};
   j["load_stddev_before"] = r.stddev_before;
   j["load_stddev_after"] = r.stddev_after;
