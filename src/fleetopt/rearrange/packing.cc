@@ -383,7 +383,11 @@ ScratchPacking bin_centric_pack(const TargetProblem& p) {
     return c.limit(x)[scarce] > c.limit(y)[scarce];
   });
   double best_moved = 0;
-  const std::vector<double> grid = {0.0, 0.03, 0.1, 0.3};
+  // Each pass costs about classes x hosts x VMs per host: a coarser grid for
+  // large problems, none for huge ones.
+  const double work = static_cast<double>(classes.size()) * static_cast<double>(order.size());
+  if (work > 2e7) return best;
+  const std::vector<double> grid = work > 2e6 ? std::vector<double>{0.0, 0.1} : std::vector<double>{0.0, 0.03, 0.1, 0.3};
   for (const auto* host_order : {&order, &scarce_first}) {
     std::vector<std::size_t> pick(dims.size(), 0);
     while (true) {

@@ -37,8 +37,9 @@ ScratchPacking scratch_pack(const TargetProblem& p, SizeOrder order, FitRule rul
 // The price vector is searched over a small grid: the most used resource
 // priced 1, each other 0, 0.03, 0.1 or 0.3. Fills hosts far better than
 // item-centric FFD when one resource is scarce on some host types (GPUs).
-// ok = false when some VM fits nowhere or there are too many distinct VM
-// demands (> 4,000).
+// ok = false when some VM fits nowhere or the problem is too large (more
+// than 4,000 distinct VM demands, or classes x hosts above 2e7; above 2e6
+// the grid is only 0 and 0.1).
 ScratchPacking bin_centric_pack(const TargetProblem& p);
 
 // The best (fewest hosts, then least moved) of every ordering and fit rule.
