@@ -5,93 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <string_view>
-#include <unordered_map>
 
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/rng.h"
+#include "fleetopt/trace/azure_functions.h"
+#include "fleetopt/trace/read_report.h"
 
 namespace fleetopt::faas {
 namespace {
-
-// A minimal reader for these comma-separated files (no quoting in them).
-class CsvReader {
- public:
-  explicit CsvReader(std::string path) : path_(std::move(path)), file_(path_, std::ios::binary) {
-    if (!file_) throw InputError(fmt::format("{}: cannot open file", path_));
-    if (!next()) throw InputError::at(path_, 1, "empty file: expected a header line");
-    header_.assign(fields_.begin(), fields_.end());
-  }
-
-  // Advances to the next non-blank line; false at end of file.
-  bool next() {
-    while (std::getline(file_, line_)) {
-      ++line_number_;
-      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-      if (line_.empty()) continue;
-      fields_.clear();
-      std::string_view rest(line_);
-      for (;;) {
-        const std::size_t comma = rest.find(',');
-        fields_.push_back(rest.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
-      }
-      if (!header_.empty() && fields_.size() != header_.size()) {
-        throw error(fmt::format("expected {} fields, got {}", header_.size(), fields_.size()));
-      }
-      return true;
-    }
-    if (file_.bad()) throw InputError(fmt::format("{}: read error", path_));
-    return false;
-  }
-
-  int column(std::string_view name) const {
-    for (std::size_t c = 0; c < header_.size(); ++c) {
-      if (header_[c] == name) return static_cast<int>(c);
-    }
-    throw InputError::at(path_, 1, fmt::format("missing column '{}' in the header", name));
-  }
-  const std::vector<std::string>& header() const { return header_; }
-  std::string_view field(int c) const { return fields_[static_cast<std::size_t>(c)]; }
-
-  double number(int c, double min, const char* what) const {
-    double value = 0;
-    if (!parse_double(field(c), value)) {
-      throw error(fmt::format("{} '{}' is not a number", what, field(c)));
-    }
-    if (value < min) throw error(fmt::format("{} {} is below {}", what, value, min));
-    return value;
-  }
-  long long count(int c, const char* what) const {
-    long long value = 0;
-    if (!parse_int64(field(c), value) || value < 0) {
-      throw error(fmt::format("{} '{}' is not a non-negative integer", what, field(c)));
-    }
-    return value;
-  }
-  InputError error(const std::string& message) const {
-    return InputError::at(path_, line_number_, message);
-  }
-
- private:
-  std::string path_;
-  std::ifstream file_;
-  std::string line_;
-  std::size_t line_number_ = 0;
-  std::vector<std::string_view> fields_;
-  std::vector<std::string> header_;
-};
-
-std::string key_of(std::string_view owner, std::string_view app, std::string_view function = {}) {
-  std::string key;
-  key.reserve(owner.size() + app.size() + function.size() + 2);
-  key.append(owner).append("/").append(app);
-  if (!function.empty()) key.append("/").append(function);
-  return key;
-}
 
 struct NodeType {
   const char* name;
@@ -187,76 +109,38 @@ std::vector<int> kmeans(const std::vector<std::array<double, 2>>& points, int k,
 }  // namespace
 
 AzureFunctionsTrace read_azure_functions(const std::string& directory) {
-  return read_azure_functions(directory + "/1000_inv.csv", directory + "/1000_run.csv",
-                              directory + "/1000_mem.csv");
-}
-
-AzureFunctionsTrace read_azure_functions(const std::string& invocations_csv,
-                                         const std::string& durations_csv,
-                                         const std::string& memory_csv) {
-  // Durations by function, memory by app.
-  std::unordered_map<std::string, double> duration_of;
-  {
-    CsvReader csv(durations_csv);
-    const int owner = csv.column("HashOwner"), app = csv.column("HashApp"),
-              function = csv.column("HashFunction"), average = csv.column("Average");
-    while (csv.next()) {
-      const double ms = csv.number(average, 0.0, "Average duration");
-      if (!duration_of.emplace(key_of(csv.field(owner), csv.field(app), csv.field(function)), ms)
-               .second) {
-        throw csv.error("duplicate function (HashOwner, HashApp, HashFunction)");
-      }
-    }
+  // The trace module reads and checks the files (file:line errors); this
+  // keeps what the instance needs.
+  ReadReport report;
+  const fleetopt::AzureFunctionsTrace raw = fleetopt::read_azure_functions(directory, &report);
+  // The trace module treats the statistics files as optional; the instance
+  // cannot do without them.
+  bool any_durations = false, any_memory = false;
+  for (const fleetopt::AzureFunction& f : raw.functions) {
+    any_durations = any_durations || f.has_durations;
+    any_memory = any_memory || f.has_memory;
   }
-  std::unordered_map<std::string, double> memory_of;
-  {
-    CsvReader csv(memory_csv);
-    const int owner = csv.column("HashOwner"), app = csv.column("HashApp"),
-              average = csv.column("AverageAllocatedMb");
-    while (csv.next()) {
-      const double mb = csv.number(average, 0.0, "AverageAllocatedMb");
-      if (!(mb > 0)) throw csv.error("AverageAllocatedMb must be > 0");
-      if (!memory_of.emplace(key_of(csv.field(owner), csv.field(app)), mb).second) {
-        throw csv.error("duplicate app (HashOwner, HashApp)");
-      }
-    }
+  if (!any_durations) {
+    throw InputError(fmt::format("{}: no execution-time statistics (the *_run.csv file is missing or matches "
+                                 "no function)", directory));
   }
-
+  if (!any_memory) {
+    throw InputError(fmt::format("{}: no memory statistics (the *_mem.csv file is missing or matches no app)",
+                                 directory));
+  }
   AzureFunctionsTrace trace;
-  CsvReader csv(invocations_csv);
-  const int owner = csv.column("HashOwner"), app = csv.column("HashApp"),
-            function = csv.column("HashFunction");
-  std::vector<int> minute_columns;
-  for (std::size_t c = 0; c < csv.header().size(); ++c) {
-    if (csv.header()[c].rfind("minute_", 0) == 0) minute_columns.push_back(static_cast<int>(c));
-  }
-  if (minute_columns.empty()) {
-    throw InputError::at(invocations_csv, 1, "no minute_N columns in the header");
-  }
-  trace.minutes = static_cast<int>(minute_columns.size());
-  std::unordered_map<std::string, int> seen;
-  while (csv.next()) {
-    const std::string key = key_of(csv.field(owner), csv.field(app), csv.field(function));
-    if (!seen.emplace(key, 1).second) {
-      throw csv.error("duplicate function (HashOwner, HashApp, HashFunction)");
-    }
-    long long invocations = 0;
-    for (int c : minute_columns) {
-      invocations += csv.count(c, "invocation count");
-      if (invocations > (1LL << 50)) throw csv.error("invocation counts too large");
-    }
-    const auto duration = duration_of.find(key);
-    const auto memory = memory_of.find(key_of(csv.field(owner), csv.field(app)));
-    if (duration == duration_of.end()) {
+  trace.minutes = static_cast<int>(raw.minutes);
+  for (const fleetopt::AzureFunction& f : raw.functions) {
+    double invocations = 0;
+    for (std::uint32_t n : f.invocations) invocations += n;
+    if (!f.has_durations) {
       ++trace.without_duration;
-    } else if (memory == memory_of.end()) {
+    } else if (!f.has_memory || !(f.memory.average > 0)) {
       ++trace.without_memory;
     } else if (invocations == 0) {
       ++trace.never_invoked;
     } else {
-      trace.functions.push_back({std::string(csv.field(owner)), std::string(csv.field(app)),
-                                 std::string(csv.field(function)), static_cast<double>(invocations),
-                                 duration->second, memory->second});
+      trace.functions.push_back({f.owner, f.app, f.function, invocations, f.durations.average, f.memory.average});
     }
   }
   return trace;

@@ -38,17 +38,15 @@ struct AzureFunctionsTrace {
   std::vector<AzureFunction> functions;  // in all three files, invoked at least once
   int minutes = 0;                       // invocation columns in 1000_inv.csv
   std::size_t without_duration = 0;      // dropped: no line in 1000_run.csv
-  std::size_t without_memory = 0;        // dropped: their app has no line in 1000_mem.csv
+  std::size_t without_memory = 0;        // dropped: their app has no line in 1000_mem.csv, or 0 MB
   std::size_t never_invoked = 0;         // dropped: no invocation in the day
 };
 
-// Reads <directory>/1000_{inv,run,mem}.csv. Throws InputError with file:line
-// for a malformed line (wrong field count, bad number, duplicate key) and
-// with the file name when a file is missing or lacks a needed column.
+// Reads <directory>/<prefix>_{inv,run,mem}.csv with the trace module's
+// reader (fleetopt/trace/azure_functions.h: InputError with file:line for a
+// malformed line, the file name for a missing file or column) and keeps the
+// functions that have durations, a positive app memory and an invocation.
 AzureFunctionsTrace read_azure_functions(const std::string& directory);
-AzureFunctionsTrace read_azure_functions(const std::string& invocations_csv,
-                                         const std::string& durations_csv,
-                                         const std::string& memory_csv);
 
 struct AzureInstanceOptions {
   int classes = 5;
