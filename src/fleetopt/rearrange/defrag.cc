@@ -193,6 +193,21 @@ Candidate from_packer(const Packer& pk) {
   return c;
 }
 
+// Whether the direct moves from A to b fit the budget (temporary moves the
+// planner may add are not counted here).
+bool fits_budget(const TargetProblem& p, const Placement& b) {
+  std::int64_t moves = 0;
+  double cost = 0;
+  for (std::int32_t v = 0; v < p.cluster.num_vms(); ++v) {
+    const std::int32_t from = p.a[ix(v)], to = b[ix(v)];
+    if (from == to || from == kNoHost || to == kNoHost) continue;
+    ++moves;
+    cost += p.cost.cost(p.cluster, v, from, to);
+  }
+  return (p.options.max_migrations < 0 || moves <= p.options.max_migrations) &&
+         (p.options.max_cost < 0 || cost <= p.options.max_cost + 1e-9);
+}
+
 class Defrag final : public TargetStrategy {
  public:
   explicit Defrag(FitRule rule, bool scratch) : rule_(rule), scratch_(scratch) {}
@@ -239,6 +254,23 @@ class Defrag final : public TargetStrategy {
       }
     }
     TargetResult out;
+    if (scratch_ && (p.options.max_migrations >= 0 || p.options.max_cost >= 0)) {
+      // Under a budget, a packing that prefers to leave VMs where they are
+      // may still free more hosts than the migration-aware steps (its direct
+      // moves must fit the budget; rearrange() tightens the budget and
+      // retries if the planner's temporary moves push the plan over).
+      ScratchPacking within;
+      for (double home_bonus : {1.0, 1.5, 3.0, 10.0}) {
+        ScratchPacking r = bin_centric_pack(p, home_bonus);
+        if (!r.ok || r.hosts >= best.hosts || (within.ok && r.hosts >= within.hosts)) continue;
+        if (fits_budget(p, r.b)) within = std::move(r);
+      }
+      if (within.ok) {
+        out.note = "bin-centric packing within the budget beat the migration-aware steps";
+        out.b = std::move(within.b);
+        return out;
+      }
+    }
     if (scratch_ && p.options.max_migrations < 0 && p.options.max_cost < 0) {
       ScratchPacking s = best_scratch_pack(p);
       ScratchPacking bins = bin_centric_pack(p);

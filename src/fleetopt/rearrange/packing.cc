@@ -247,7 +247,8 @@ namespace {
 // demand, so the choice is among classes, and within the class a VM already
 // on the host is taken first (fewer moves).
 ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::vector<std::int32_t>>& classes,
-                                const std::vector<std::int32_t>& host_order, const Resources& price) {
+                                const std::vector<std::int32_t>& host_order, const Resources& price,
+                                double home_bonus) {
   const Cluster& c = p.cluster;
   ScratchPacking out;
   Placement b = p.a;
@@ -305,6 +306,7 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
         double score = tightest > 0 ? value[k] / tightest : std::numeric_limits<double>::max();
         auto home = at_home.find({k, h});
         std::int32_t vm = home != at_home.end() ? take(home->second) : kNoHost;
+        if (vm != kNoHost) score *= home_bonus;
         if (score <= best_score) continue;
         if (vm == kNoHost) vm = take(pool[k]);
         if (vm != kNoHost && p.rules.admits(occ, vm, h)) {
@@ -332,7 +334,7 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
 
 }  // namespace
 
-ScratchPacking bin_centric_pack(const TargetProblem& p) {
+ScratchPacking bin_centric_pack(const TargetProblem& p, double home_bonus) {
   const Cluster& c = p.cluster;
   std::map<std::vector<double>, std::vector<std::int32_t>> by_demand;
   Resources demand, capacity;
@@ -396,7 +398,7 @@ ScratchPacking bin_centric_pack(const TargetProblem& p) {
         const int d = dims[i];
         price[d] = (d == scarce ? 1.0 : grid[pick[i]]) / demand[d];
       }
-      ScratchPacking r = bin_centric_pass(p, classes, *host_order, price);
+      ScratchPacking r = bin_centric_pass(p, classes, *host_order, price, home_bonus);
       if (r.ok) {
         const double moved = moved_memory_gb(c, p.a, r.b);
         if (!best.ok || r.hosts < best.hosts || (r.hosts == best.hosts && moved < best_moved)) {

@@ -40,7 +40,9 @@ ScratchPacking scratch_pack(const TargetProblem& p, SizeOrder order, FitRule rul
 // ok = false when some VM fits nowhere or the problem is too large (more
 // than 4,000 distinct VM demands, or classes x hosts above 2e7; above 2e6
 // the grid is only 0 and 0.1).
-ScratchPacking bin_centric_pack(const TargetProblem& p);
+// home_bonus > 1 multiplies the score of a VM already on the host: fewer
+// migrations for possibly more hosts (used under a migration budget).
+ScratchPacking bin_centric_pack(const TargetProblem& p, double home_bonus = 1.0);
 
 // The best (fewest hosts, then least moved) of every ordering and fit rule.
 ScratchPacking best_scratch_pack(const TargetProblem& p);

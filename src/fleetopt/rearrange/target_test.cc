@@ -302,6 +302,83 @@ TEST(Defrag, RepackingNeighboursEmptiesAHostNoSingleMoveCan) {
   EXPECT_EQ(r.hosts_after, 2);
 }
 
+// A GPU cluster in the shape of Alibaba's openb: 8-GPU and 2-GPU hosts and
+// CPU-only ones, pods of whole and fractional GPUs and CPU-only pods, placed
+// least loaded (spread) in random order.
+Fixture gpu_cluster(std::uint64_t seed) {
+  Fixture f;
+  f.c.dims = dim_bit(kCpu) | dim_bit(kMem) | dim_bit(kGpu);
+  for (int h = 0; h < 60; ++h) {
+    Host host;
+    host.id = fmt::format("h{}", h);
+    host.capacity = h < 30 ? make_resources(96, 384, 0, 0, 8)
+                    : h < 50 ? make_resources(104, 512, 0, 0, 2)
+                             : make_resources(32, 256, 0, 0, 0);
+    f.c.hosts.push_back(host);
+  }
+  const double pods[][3] = {{11.3, 48, 1}, {3.152, 5.5, 0.81}, {18.7, 63, 1}, {12.5, 56, 0},
+                            {32, 48, 0},   {11.9, 46, 0.47},  {8, 30, 0.47}};
+  Rng rng(seed);
+  Occupancy occ(f.c);
+  for (int v = 0; v < 330; ++v) {
+    const auto& pod = pods[rng.below(7)];
+    Vm vm;
+    vm.id = fmt::format("p{}", v);
+    vm.demand = make_resources(pod[0], pod[1], 0, 0, pod[2]);
+    vm.memory_gb = pod[1];
+    f.c.vms.push_back(vm);
+  }
+  f.c.index();
+  RuleSet rules = standard_rules(f.c);
+  f.a.assign(f.c.vms.size(), kNoHost);
+  for (std::int32_t v = 0; v < f.c.num_vms(); ++v) {
+    std::int32_t best = kNoHost;
+    double lowest = 2;
+    for (std::int32_t h = 0; h < f.c.num_hosts(); ++h) {
+      if (!rules.admits(occ, v, h)) continue;
+      const double load = normalised_load(f.c, h, occ.load(h));
+      if (load < lowest) {
+        lowest = load;
+        best = h;
+      }
+    }
+    if (best == kNoHost) continue;  // a pod that fits nowhere stays pending
+    occ.add(v, best);
+    f.a[static_cast<std::size_t>(v)] = best;
+  }
+  return f;
+}
+
+TEST(Defrag, UnderABudgetABinCentricPackingCanFreeMoreHosts) {
+  Fixture f = gpu_cluster(3);
+  TargetOptions opts;
+  opts.max_migrations = 120;
+  RearrangeReport ours = run(f.c, f.a, "defrag", opts);
+  RearrangeReport steps_only = run(f.c, f.a, "defrag@scratch=0", opts);
+  ASSERT_TRUE(ours.plan.feasible()) << ours.plan.reason;
+  EXPECT_LE(ours.plan.migrations.size(), 120u);
+  EXPECT_LT(ours.hosts_after, steps_only.hosts_after);
+  EXPECT_NE(ours.target.note.find("bin-centric"), std::string::npos) << ours.target.note;
+  EXPECT_GE(ours.hosts_after, ours.bounds.best());
+}
+
+TEST(Defrag, UnderABudgetNeverWorseThanTheMigrationAwareStepsAlone) {
+  // With a budget, a home-preferring bin-centric packing may replace the
+  // migration-aware result: only if it frees more hosts, and the plan must
+  // still fit the budget.
+  for (const Fixture& f : {spread_cluster(5, 40, 120), gpu_cluster(4)}) {
+    for (std::int64_t budget : {5, 20, 60, 200}) {
+      TargetOptions opts;
+      opts.max_migrations = budget;
+      RearrangeReport ours = run(f.c, f.a, "defrag", opts);
+      RearrangeReport steps_only = run(f.c, f.a, "defrag@scratch=0", opts);
+      ASSERT_TRUE(ours.plan.feasible()) << "budget " << budget << ": " << ours.plan.reason;
+      EXPECT_LE(static_cast<std::int64_t>(ours.plan.migrations.size()), budget);
+      EXPECT_LE(ours.hosts_after, steps_only.hosts_after) << "budget " << budget;
+    }
+  }
+}
+
 TEST(Defrag, HonoursAMigrationBudget) {
   Fixture f = spread_cluster(5, 40, 120);
   RearrangeReport free = run(f.c, f.a, "defrag");
