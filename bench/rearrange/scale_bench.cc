@@ -31,26 +31,9 @@ Placement defrag_target(const bench::BenchCluster& bc) {
   return make_strategy("defrag")->choose(p).b;
 }
 
-void BM_PlanToDefragTarget(benchmark::State& state) {
+// Times planning A -> b on the big cluster and reports what the plan is.
+void plan_benchmark(benchmark::State& state, const Placement& b) {
   const auto& bc = big();
-  static const Placement b = defrag_target(bc);
-  RuleSet rules = standard_rules(bc.cluster);
-  auto cost = make_migration_cost("memory");
-  Plan plan;
-  for (auto _ : state) {
-    plan = plan_migrations(bc.cluster, rules, *cost, bc.a, b);
-    benchmark::DoNotOptimize(plan.total_cost);
-  }
-  state.counters["migrations"] = static_cast<double>(plan.migrations.size());
-  state.counters["stages"] = plan.stages;
-  state.counters["feasible"] = plan.feasible();
-  state.counters["naive_feasible"] = naive_plan(bc.cluster, rules, *cost, bc.a, b).feasible();
-}
-BENCHMARK(BM_PlanToDefragTarget)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_PlanToRandomWalkTarget(benchmark::State& state) {
-  const auto& bc = big();
-  static const Placement b = bench::random_walk_target(bc.cluster, bc.a, 20000, 7);
   RuleSet rules = standard_rules(bc.cluster);
   auto cost = make_migration_cost("memory");
   Plan plan;
@@ -60,9 +43,21 @@ void BM_PlanToRandomWalkTarget(benchmark::State& state) {
   }
   state.counters["migrations"] = static_cast<double>(plan.migrations.size());
   state.counters["temporary"] = plan.temporary_moves;
-  state.counters["naive_feasible"] = naive_plan(bc.cluster, rules, *cost, bc.a, b).feasible();
   state.counters["stages"] = plan.stages;
   state.counters["feasible"] = plan.feasible();
+  state.counters["naive_feasible"] = naive_plan(bc.cluster, rules, *cost, bc.a, b).feasible();
+}
+
+void BM_PlanToDefragTarget(benchmark::State& state) {
+  static const Placement b = defrag_target(big());
+  plan_benchmark(state, b);
+}
+BENCHMARK(BM_PlanToDefragTarget)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_PlanToRandomWalkTarget(benchmark::State& state) {
+  const auto& bc = big();
+  static const Placement b = bench::random_walk_target(bc.cluster, bc.a, 20000, 7);
+  plan_benchmark(state, b);
 }
 BENCHMARK(BM_PlanToRandomWalkTarget)->Unit(benchmark::kMillisecond)->UseRealTime();
 

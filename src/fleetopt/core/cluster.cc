@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "fleetopt/core/slot_list.h"
+
 namespace fleetopt {
 
 ClusterState::ClusterState(std::vector<Resources> capacity, const Resources& overcommit,
@@ -31,8 +33,7 @@ void ClusterState::place(std::int32_t vm, std::int32_t host, const Resources& re
   if (host_of_[idx(vm)] != kNoHost) throw std::logic_error("place: VM already placed");
   auto& list = vms_on_[idx(host)];
   if (list.empty()) ++active_hosts_;
-  slot_[idx(vm)] = static_cast<std::int32_t>(list.size());
-  list.push_back(vm);
+  slot_list_insert(list, slot_, vm);
   host_of_[idx(vm)] = host;
   request_[idx(vm)] = request;
   reserved_[idx(host)] += request;
@@ -48,11 +49,7 @@ void ClusterState::remove(std::int32_t vm) {
   std::int32_t host = host_of_[idx(vm)];
   if (host == kNoHost) throw std::logic_error("remove: VM not placed");
   auto& list = vms_on_[idx(host)];
-  std::int32_t slot = slot_[idx(vm)];
-  std::int32_t last = list.back();
-  list[idx(slot)] = last;
-  slot_[idx(last)] = slot;
-  list.pop_back();
+  slot_list_erase(list, slot_, vm);
   if (list.empty()) {
     --active_hosts_;
     reserved_[idx(host)] = Resources{};  // no drift from float sums on empty hosts

@@ -2,15 +2,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/scratch_dir.h"
 #include "fleetopt/faas/baselines.h"
 #include "fleetopt/faas/synthetic.h"
 
@@ -108,18 +106,8 @@ TEST(Instance, ErrorsNameTheField) {
 
 class InstanceFile : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fleetopt_faas_instance_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path) << text;
-    return path;
-  }
-  std::filesystem::path dir_;
+  std::string write(const std::string& name, const std::string& text) { return scratch_.write(name, text); }
+  ScratchDir scratch_{"faas_instance"};
 };
 
 TEST_F(InstanceFile, TruncatedJsonNamesFileAndLine) {
@@ -150,7 +138,7 @@ TEST_F(InstanceFile, MissingFileIsNamed) {
   EXPECT_THROW(
       {
         try {
-          load_instance((dir_ / "nope.json").string());
+          load_instance(scratch_.path("nope.json"));
         } catch (const InputError& e) {
           EXPECT_THAT(e.what(), HasSubstr("nope.json: cannot open"));
           throw;
@@ -163,7 +151,7 @@ TEST_F(InstanceFile, SaveLoadRoundTrip) {
   SyntheticOptions options;
   options.seed = 4;
   const Instance original = generate_synthetic(options).instance;
-  const std::string path = (dir_ / "round.json").string();
+  const std::string path = scratch_.path("round.json");
   save_instance(original, {{"seed", 4}}, path);
   const Instance loaded = load_instance(path);
   EXPECT_EQ(loaded.nodes, original.nodes);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/slot_list.h"
 #include "fleetopt/rearrange/dc_policies.h"
 
 namespace fleetopt::rearrange {
@@ -32,8 +33,7 @@ void DcState::begin_step(std::int32_t step) {
 
 void DcState::place(std::int32_t v, std::int32_t h) {
   host_of_[ix(v)] = h;
-  slot_[ix(v)] = static_cast<std::int32_t>(vms_on_[ix(h)].size());
-  vms_on_[ix(h)].push_back(v);
+  slot_list_insert(vms_on_[ix(h)], slot_, v);
   host_demand_[ix(h)] += demand_[ix(v)];
   host_ram_[ix(h)] += setup_->vm(v).ram_mb;
 }
@@ -41,10 +41,7 @@ void DcState::place(std::int32_t v, std::int32_t h) {
 void DcState::detach(std::int32_t v) {
   std::int32_t h = host_of_[ix(v)];
   auto& list = vms_on_[ix(h)];
-  std::int32_t last = list.back();
-  list[ix(slot_[ix(v)])] = last;
-  slot_[ix(last)] = slot_[ix(v)];
-  list.pop_back();
+  slot_list_erase(list, slot_, v);
   if (list.empty()) {
     host_demand_[ix(h)] = 0;
     host_ram_[ix(h)] = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "fleetopt/core/slot_list.h"
+
 namespace fleetopt::rearrange {
 
 DcView::DcView(const DcState& state, std::int32_t history) : state_(&state), len_(std::max(1, history)) {
@@ -27,8 +29,7 @@ void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
 
 void DcView::add(std::int32_t v, std::int32_t h) {
   host_of_[ix(v)] = h;
-  slot_[ix(v)] = static_cast<std::int32_t>(vms_on_[ix(h)].size());
-  vms_on_[ix(h)].push_back(v);
+  slot_list_insert(vms_on_[ix(h)], slot_, v);
   demand_[ix(h)] += state_->demand(v);
   ram_[ix(h)] += setup().vm(v).ram_mb;
   shift(v, h, 1);
@@ -37,10 +38,7 @@ void DcView::add(std::int32_t v, std::int32_t h) {
 void DcView::remove(std::int32_t v) {
   std::int32_t h = host_of_[ix(v)];
   auto& list = vms_on_[ix(h)];
-  std::int32_t last = list.back();
-  list[ix(slot_[ix(v)])] = last;
-  slot_[ix(last)] = slot_[ix(v)];
-  list.pop_back();
+  slot_list_erase(list, slot_, v);
   host_of_[ix(v)] = -1;
   if (list.empty()) {
     demand_[ix(h)] = 0;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "fleetopt/core/slot_list.h"
+
 namespace fleetopt::rearrange {
 
 Packer::Packer(const TargetProblem& p) : p_(p), cur_(p.a), occ_(p.cluster, p.a) {
@@ -26,13 +28,8 @@ void Packer::apply(std::int32_t vm, std::int32_t h) {
   std::int32_t from = cur_[ix(vm)];
   occ_.add(vm, h);
   occ_.remove(vm, from);
-  auto& list = on_[ix(from)];
-  std::int32_t last = list.back();
-  list[ix(slot_[ix(vm)])] = last;
-  slot_[ix(last)] = slot_[ix(vm)];
-  list.pop_back();
-  slot_[ix(vm)] = static_cast<std::int32_t>(on_[ix(h)].size());
-  on_[ix(h)].push_back(vm);
+  slot_list_erase(on_[ix(from)], slot_, vm);
+  slot_list_insert(on_[ix(h)], slot_, vm);
   cur_[ix(vm)] = h;
   std::int32_t home = p_.a[ix(vm)];
   bool was_moved = from != home, now_moved = h != home;

@@ -256,14 +256,17 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
     for (std::int32_t v : members) b[ix(v)] = kNoHost;
   }
   Occupancy occ(c, b);
-  // Unplaced members per class, and per (class, host in A).
+  // Unplaced members per class; the members each host holds in A, and those
+  // of the host being filled per class (filled and cleared host by host, so
+  // the innermost loop looks them up in O(1)).
   std::vector<std::vector<std::int32_t>> pool = classes;
-  std::map<std::pair<std::size_t, std::int32_t>, std::vector<std::int32_t>> at_home;
+  std::vector<std::vector<std::pair<std::size_t, std::int32_t>>> home_of(ix(c.num_hosts()));
   for (std::size_t k = 0; k < classes.size(); ++k) {
     for (std::int32_t v : classes[k]) {
-      if (p.a[ix(v)] != kNoHost) at_home[{k, p.a[ix(v)]}].push_back(v);
+      if (p.a[ix(v)] != kNoHost) home_of[ix(p.a[ix(v)])].emplace_back(k, v);
     }
   }
+  std::vector<std::vector<std::int32_t>> at_home(classes.size());
   std::vector<char> placed(ix(c.num_vms()), 0);
   std::vector<std::size_t> remaining(classes.size());
   std::vector<double> value(classes.size(), 0);
@@ -284,6 +287,7 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
   for (std::int32_t h : host_order) {
     if (left == 0) break;
     const Resources lim = c.limit(h);
+    for (const auto& [k, v] : home_of[ix(h)]) at_home[k].push_back(v);
     while (left > 0) {
       const Resources room = lim - occ.load(h);
       std::size_t best = classes.size();
@@ -304,8 +308,7 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
         }
         if (!fits) continue;
         double score = tightest > 0 ? value[k] / tightest : std::numeric_limits<double>::max();
-        auto home = at_home.find({k, h});
-        std::int32_t vm = home != at_home.end() ? take(home->second) : kNoHost;
+        std::int32_t vm = take(at_home[k]);
         if (vm != kNoHost) score *= home_bonus;
         if (score <= best_score) continue;
         if (vm == kNoHost) vm = take(pool[k]);
@@ -322,6 +325,7 @@ ScratchPacking bin_centric_pass(const TargetProblem& p, const std::vector<std::v
       occ.add(best_vm, h);
       --left;
     }
+    for (const auto& [k, v] : home_of[ix(h)]) at_home[k].clear();
   }
   if (left > 0) return out;  // some VM fits nowhere (or the rules refuse the rest)
   relabel(p, b);

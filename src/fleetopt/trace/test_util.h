@@ -1,45 +1,28 @@
 // Helpers for the trace tests: a private temporary directory and small files.
 #pragma once
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/scratch_dir.h"
 
 namespace fleetopt::testing {
 
+// The trace tests' view of a scratch directory: path() is the directory.
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "fleetopt-trace-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
   const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  std::string file(const std::string& name) const { return scratch_.path(name); }
   // Writes `content` to path()/name (creating parent folders); returns the path.
   std::string write(const std::string& name, const std::string& content) const {
-    std::filesystem::path p = std::filesystem::path(path_) / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    return p.string();
+    return scratch_.write(name, content);
   }
 
  private:
-  std::string path_;
+  ScratchDir scratch_{"trace"};
+  std::string path_ = scratch_.dir().string();
 };
 
 // Runs f, expecting an InputError whose message contains `needle`.
