@@ -17,38 +17,77 @@
 namespace fleetopt::cli {
 
 std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
-                                     const SimConfig& base, const SizingOptions& options) {
+                                     const SimConfig& base, const SizingOptions& options, int seeds) {
+  if (seeds < 1 || seeds > 1000) throw InputError::field("--seeds", "must be in [1, 1000]");
   for (const auto& p : policies) make_placer(p);  // fail fast on a bad name, before any work
-  std::vector<SizingRow> rows(policies.size());
-  Progress progress("sizing", policies.size());
+  const auto per_policy = static_cast<std::size_t>(seeds);
+  std::vector<SizingResult> results(policies.size() * per_policy);
+  Progress progress("sizing", results.size());
   std::mutex progress_mutex;
-  // Policies are independent; TBB spreads them over the cores.
-  tbb::parallel_for(std::size_t{0}, policies.size(), [&](std::size_t i) {
-    rows[i].policy = policies[i];
-    rows[i].result = size_fleet(workload, [&] { return make_placer(policies[i]); }, base, options);
+  // Policies and seeds are independent searches; TBB spreads them over the cores.
+  tbb::parallel_for(std::size_t{0}, results.size(), [&](std::size_t job) {
+    const std::string& policy = policies[job / per_policy];
+    SimConfig config = base;
+    config.seed = base.seed + job % per_policy;
+    results[job] = size_fleet(workload, [&] { return make_placer(policy); }, config, options);
     std::lock_guard lock(progress_mutex);
     progress.advance();
   });
   progress.done();
+  std::vector<SizingRow> rows;
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    std::vector<std::uint64_t> seed_list;
+    for (std::size_t k = 0; k < per_policy; ++k) seed_list.push_back(base.seed + k);
+    const auto first = results.begin() + static_cast<std::ptrdiff_t>(i * per_policy);
+    rows.push_back({policies[i], summarise_seeds(std::move(seed_list), {first, first + seeds})});
+  }
   return rows;
 }
 
 void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
                   const std::string& workload_spec, const Workload& w) {
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& row : rows) results.push_back(sizing_json(row.policy, row.result));
+  bool several = false;
+  for (const auto& row : rows) {
+    const SeededSizing& s = row.sizing;
+    // The metrics are those of the seed at the median.
+    nlohmann::json j = sizing_json(row.policy, s.per_seed[s.representative]);
+    if (s.seeds.size() > 1) {
+      several = true;
+      j["found"] = s.found;
+      j["servers_needed"] = s.found ? nlohmann::json(s.median_servers) : nlohmann::json(nullptr);
+      j["seeds"] = s.seeds;
+      nlohmann::json per_seed = nlohmann::json::array();
+      for (const SizingResult& r : s.per_seed) {
+        per_seed.push_back(r.found ? nlohmann::json(r.servers_needed) : nlohmann::json(nullptr));
+      }
+      j["servers_needed_per_seed"] = per_seed;
+    }
+    results.push_back(std::move(j));
+  }
   if (json) {
     print_json({{"workload", workload_spec}, {"overload_limit", limit}, {"vms", w.size()},
                 {"results", results}});
     return;
   }
-  Table t({"policy", "servers_needed", "lower_bound_hosts", "overload_rate", "peak_to_average",
-           "active_host_hours", "decision_ns_p99"});
+  std::vector<std::string> columns = {"policy", "servers_needed", "lower_bound_hosts", "overload_rate",
+                                      "peak_to_average", "active_host_hours", "decision_ns_p99"};
+  if (several) columns.insert(columns.begin() + 2, "per_seed");
+  Table t(columns);
   for (auto r : results) {
     if (r["servers_needed"].is_null()) r["servers_needed"] = fmt::format(">{}", r["hosts"].get<int>());
+    if (several) {
+      std::string per_seed;
+      for (const auto& v : r["servers_needed_per_seed"]) {
+        per_seed += (per_seed.empty() ? "" : "/") + (v.is_null() ? std::string("never") : v.dump());
+      }
+      r["per_seed"] = per_seed;
+    }
     t.add(r);
   }
-  std::printf("%s: %zu VMs, overload limit %g\n%s", w.name.c_str(), w.size(), limit, t.text().c_str());
+  std::printf("%s: %zu VMs, overload limit %g%s\n%s", w.name.c_str(), w.size(), limit,
+              several ? fmt::format(", median over {} seeds", rows.front().sizing.seeds.size()).c_str() : "",
+              t.text().c_str());
 }
 
 namespace {
@@ -58,6 +97,7 @@ struct SizeArgs {
   std::string policies;
   double limit = 0.01;
   int scan_below = 3;
+  int seeds = 1;
 };
 
 void run_size(const SizeArgs& args, const GlobalOptions& global) {
@@ -68,7 +108,7 @@ void run_size(const SizeArgs& args, const GlobalOptions& global) {
   auto names = split_policy_list(args.policies);
   if (names.empty()) throw InputError::field("--policy", "name at least one policy");
   Workload w = load_for_command(args.sim.workload, global, args.sim.json);
-  auto rows = size_policies(w, names, base, options);
+  auto rows = size_policies(w, names, base, options, args.seeds);
   print_sizing(rows, args.limit, args.sim.json, args.sim.workload, w);
 }
 
@@ -84,6 +124,11 @@ void add_size_command(CLI::App& app, GlobalOptions& global) {
                    "sizes under the bisection's answer that are also tried (non-monotone curves)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
+  size->add_option("--seeds", args->seeds,
+                   "simulation seeds (from --seed on); servers_needed is then the median, "
+                   "servers_needed_per_seed lists each")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   size->callback([args, &global] { run_size(*args, global); });
 }
 

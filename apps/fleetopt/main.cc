@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message (naming the option); --help and --version exit 0,
+    // and every bad option is bad input, exit 2, like the rest.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const fleetopt::InputError& e) {
     std::fprintf(stderr, "fleetopt: error: %s\n", e.what());
     return 2;

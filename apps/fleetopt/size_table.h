@@ -10,11 +10,12 @@ namespace fleetopt::cli {
 
 struct SizingRow {
   std::string policy;
-  SizingResult result;
+  SeededSizing sizing;  // one seed, or the median over several
 };
 
+// Sizes every policy with `seeds` simulation seeds from base.seed on.
 std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
-                                     const SimConfig& base, const SizingOptions& options);
+                                     const SimConfig& base, const SizingOptions& options, int seeds = 1);
 void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
                   const std::string& workload_spec, const Workload& w);
 

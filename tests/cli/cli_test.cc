@@ -2,11 +2,13 @@
 // (exit code 2, a message naming the field or file) on bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +66,30 @@ TEST(Cli, SizeReportsServersNeededPerPolicy) {
     EXPECT_LE(row["overload_rate"].get<double>(), 0.05);
     EXPECT_EQ(row["rejected"], 0);
   }
+}
+
+TEST(Cli, SizeOverSeveralSeedsReportsTheMedian) {
+  const std::string base = std::string("size --workload ") + kSynthetic +
+                           " --policy p2 --overload-limit 0.05 --overcommit cpu=2 --json";
+  auto several = json_of(run(base + " --seeds 3 --seed 5"))["results"][0];
+  ASSERT_EQ(several["seeds"], nlohmann::json({5, 6, 7}));
+  ASSERT_EQ(several["servers_needed_per_seed"].size(), 3u);
+  std::vector<int> per_seed;
+  for (int s = 5; s <= 7; ++s) {
+    auto one = json_of(run(base + " --seed " + std::to_string(s)))["results"][0];
+    per_seed.push_back(one["servers_needed"].get<int>());
+    EXPECT_EQ(several["servers_needed_per_seed"][static_cast<std::size_t>(s - 5)], one["servers_needed"]);
+  }
+  std::sort(per_seed.begin(), per_seed.end());
+  EXPECT_EQ(several["servers_needed"].get<double>(), per_seed[1]);
+  EXPECT_LE(several["overload_rate"].get<double>(), 0.05);  // the median seed's own run
+}
+
+TEST(Cli, BadOptionValueExitsTwoNamingTheOption) {
+  CommandResult r = run(std::string("size --workload ") + kSynthetic + " --policy p2 --seeds 0");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("--seeds"), std::string::npos) << r.out;
+  EXPECT_EQ(run("size --help").code, 0);
 }
 
 TEST(Cli, UnknownPolicyIsACleanError) {

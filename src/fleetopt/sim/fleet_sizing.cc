@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <numeric>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "fleetopt/core/error.h"
@@ -98,6 +102,43 @@ SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer
   result.largest_tried = hi;
   result.at_size = runs.at(hi);
   return result;
+}
+
+SeededSizing summarise_seeds(std::vector<std::uint64_t> seeds, std::vector<SizingResult> per_seed) {
+  if (seeds.empty() || seeds.size() != per_seed.size()) {
+    throw std::invalid_argument("summarise_seeds: one sizing result per seed, at least one");
+  }
+  SeededSizing s;
+  s.seeds = std::move(seeds);
+  s.per_seed = std::move(per_seed);
+  std::vector<std::size_t> order(s.per_seed.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto size_of = [&](std::size_t i) {
+    return s.per_seed[i].found ? static_cast<double>(s.per_seed[i].servers_needed)
+                               : std::numeric_limits<double>::infinity();
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size_of(a) < size_of(b); });
+  const std::size_t n = order.size();
+  const std::size_t lower = order[(n - 1) / 2];
+  const std::size_t upper = order[n / 2];
+  s.representative = lower;
+  s.found = s.per_seed[lower].found && s.per_seed[upper].found;
+  s.median_servers = s.found ? (size_of(lower) + size_of(upper)) / 2 : 0.0;
+  return s;
+}
+
+SeededSizing size_fleet_seeds(const Workload& workload, const PlacerMaker& make_placer,
+                              const SimConfig& base, const SizingOptions& options, int count) {
+  if (count < 1) throw InputError::field("--seeds", "must be at least 1");
+  std::vector<std::uint64_t> seeds;
+  std::vector<SizingResult> results;
+  for (int k = 0; k < count; ++k) {
+    SimConfig config = base;
+    config.seed = base.seed + static_cast<std::uint64_t>(k);
+    seeds.push_back(config.seed);
+    results.push_back(size_fleet(workload, make_placer, config, options));
+  }
+  return summarise_seeds(std::move(seeds), std::move(results));
 }
 
 }  // namespace fleetopt

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "fleetopt/sim/simulator.h"
 
@@ -43,5 +44,26 @@ std::int32_t request_lower_bound(const Workload& workload, const Resources& host
 
 SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer,
                         const SimConfig& base, const SizingOptions& options);
+
+// Servers needed over several simulation seeds. A policy that samples
+// candidates (power-of-K, fireplace, hindsight@k) moves by several servers
+// from one seed to the next near the limit, so a single seed can flatter or
+// wrong it; the median over seeds is the number to compare.
+struct SeededSizing {
+  std::vector<std::uint64_t> seeds;
+  std::vector<SizingResult> per_seed;  // one per seed, in seed order
+  bool found = false;                  // the median is a fleet size (not "never")
+  double median_servers = 0;           // the mean of the two middle values for an even count
+  std::size_t representative = 0;      // the seed at the (lower) median, for its metrics
+};
+
+// Summarises one result per seed; a seed whose search found no size counts
+// as larger than every size. Throws std::invalid_argument if the counts differ
+// or are zero.
+SeededSizing summarise_seeds(std::vector<std::uint64_t> seeds, std::vector<SizingResult> per_seed);
+
+// size_fleet with base.seed, base.seed + 1, ..., base.seed + count - 1.
+SeededSizing size_fleet_seeds(const Workload& workload, const PlacerMaker& make_placer,
+                              const SimConfig& base, const SizingOptions& options, int count);
 
 }  // namespace fleetopt

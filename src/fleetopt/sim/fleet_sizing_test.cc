@@ -3,6 +3,8 @@
 // overload it.
 #include "fleetopt/sim/fleet_sizing.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "fleetopt/core/error.h"
@@ -69,6 +71,66 @@ TEST(FleetSizing, RejectsBadLimit) {
   SizingOptions o;
   o.overload_limit = 1.5;
   EXPECT_THROW(size_fleet(six_vms(), maker("first-fit"), base(), o), InputError);
+}
+
+SizingResult found(std::int32_t servers) {
+  SizingResult r;
+  r.found = true;
+  r.servers_needed = servers;
+  return r;
+}
+
+TEST(FleetSizingSeeds, MedianOfAnOddCountIsTheMiddleSeed) {
+  SeededSizing s = summarise_seeds({1, 2, 3, 4, 5}, {found(73), found(74), found(72), found(76), found(73)});
+  ASSERT_TRUE(s.found);
+  EXPECT_EQ(s.median_servers, 73);
+  EXPECT_EQ(s.per_seed[s.representative].servers_needed, 73);
+  EXPECT_EQ(s.seeds, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST(FleetSizingSeeds, MedianOfAnEvenCountAveragesTheMiddleTwo) {
+  SeededSizing s = summarise_seeds({7, 8, 9, 10}, {found(64), found(68), found(65), found(74)});
+  ASSERT_TRUE(s.found);
+  EXPECT_EQ(s.median_servers, 66.5);
+  EXPECT_EQ(s.per_seed[s.representative].servers_needed, 65);  // the lower middle
+}
+
+TEST(FleetSizingSeeds, SeedsWithoutASizeCountAsLargest) {
+  // One "never" of three: the median is still a size.
+  SeededSizing one = summarise_seeds({1, 2, 3}, {found(10), SizingResult{}, found(12)});
+  ASSERT_TRUE(one.found);
+  EXPECT_EQ(one.median_servers, 12);
+  // Two of three, or one of the two middle values of an even count: never.
+  EXPECT_FALSE(summarise_seeds({1, 2, 3}, {SizingResult{}, found(10), SizingResult{}}).found);
+  EXPECT_FALSE(summarise_seeds({1, 2}, {found(10), SizingResult{}}).found);
+}
+
+TEST(FleetSizingSeeds, RejectsMismatchedOrEmptyInput) {
+  EXPECT_THROW(summarise_seeds({}, {}), std::invalid_argument);
+  EXPECT_THROW(summarise_seeds({1, 2}, {found(3)}), std::invalid_argument);
+  EXPECT_THROW(size_fleet_seeds(six_vms(), maker("p2"), base(), SizingOptions{}, 0), InputError);
+}
+
+TEST(FleetSizingSeeds, EachSeedIsTheSingleSeedSearch) {
+  SizingOptions o;
+  o.overload_limit = 0.2;
+  SimConfig c = base();
+  c.seed = 11;
+  SeededSizing s = size_fleet_seeds(six_vms(), maker("random"), c, o, 4);
+  ASSERT_EQ(s.per_seed.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    SimConfig one = c;
+    one.seed = 11 + k;
+    EXPECT_EQ(s.seeds[k], one.seed);
+    SizingResult r = size_fleet(six_vms(), maker("random"), one, o);
+    EXPECT_EQ(s.per_seed[k].found, r.found);
+    EXPECT_EQ(s.per_seed[k].servers_needed, r.servers_needed);
+    EXPECT_EQ(s.per_seed[k].at_size.overload_rate, r.at_size.overload_rate);
+  }
+  // Random placement's answer depends on the seed here, so the seeds were used.
+  auto by_servers = [](const SizingResult& a, const SizingResult& b) { return a.servers_needed < b.servers_needed; };
+  EXPECT_LT(std::min_element(s.per_seed.begin(), s.per_seed.end(), by_servers)->servers_needed,
+            std::max_element(s.per_seed.begin(), s.per_seed.end(), by_servers)->servers_needed);
 }
 
 }  // namespace
