@@ -141,21 +141,10 @@ std::int32_t ForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) {
       }
     }
   }
-  const DimMask dims = ctx.cluster.dims();
   std::int32_t best = kNoHost;
   double best_score = std::numeric_limits<double>::infinity();
   for (std::int32_t h : candidates_) {
-    double cpu = model_->prior()[0] * ctx.request[kCpu];
-    double mem = model_->prior()[1] * ctx.request[kMem];
-    for (std::int32_t vm : ctx.cluster.vms_on(h)) {
-      const auto j = static_cast<std::size_t>(vm);
-      cpu += cached_[j][0] * w.instances[j].request[kCpu];
-      mem += cached_[j][1] * w.instances[j].request[kMem];
-    }
-    const Resources& cap = ctx.cluster.capacity(h);
-    const double c = has_dim(dims, kCpu) && cap[kCpu] > 0 ? cpu / cap[kCpu] : 0.0;
-    const double m = has_dim(dims, kMem) && cap[kMem] > 0 ? mem / cap[kMem] : 0.0;
-    const double score = std::hypot(c, m);
+    const double score = forecast_host_score(ctx, h, cached_, model_->prior());
     if (score < best_score) {
       best = h;
       best_score = score;

@@ -27,6 +27,22 @@ void forecast_target(const Workload& w, std::size_t i, std::int64_t age, int hor
   out[1] = mem;
 }
 
+double forecast_host_score(const PlacementContext& ctx, std::int32_t host,
+                           const std::vector<PeakFractions>& vm_peaks, const PeakFractions& new_vm) {
+  double cpu = new_vm[0] * ctx.request[kCpu];
+  double mem = new_vm[1] * ctx.request[kMem];
+  for (std::int32_t vm : ctx.cluster.vms_on(host)) {
+    const auto j = static_cast<std::size_t>(vm);
+    cpu += vm_peaks[j][0] * ctx.workload.instances[j].request[kCpu];
+    mem += vm_peaks[j][1] * ctx.workload.instances[j].request[kMem];
+  }
+  const Resources& cap = ctx.cluster.capacity(host);
+  const DimMask dims = ctx.cluster.dims();
+  const double c = has_dim(dims, kCpu) && cap[kCpu] > 0 ? cpu / cap[kCpu] : 0.0;
+  const double m = has_dim(dims, kMem) && cap[kMem] > 0 ? mem / cap[kMem] : 0.0;
+  return std::hypot(c, m);
+}
+
 ForecastSamples forecast_samples(const Workload& w, int window, int horizon, int per_vm, std::size_t from_vm,
                                  std::size_t to_vm, Rng& rng) {
   ForecastSamples s;

@@ -4,11 +4,13 @@
 // and reused by the trainer and the policy alike.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "fleetopt/core/rng.h"
 #include "fleetopt/core/workload.h"
+#include "fleetopt/placement/placer.h"
 
 namespace fleetopt::fireplace {
 
@@ -39,6 +41,16 @@ struct ForecastSamples {
 // index in [from_vm, to_vm) that lives at least 2 steps. Deterministic in rng.
 ForecastSamples forecast_samples(const Workload& w, int window, int horizon, int per_vm, std::size_t from_vm,
                                  std::size_t to_vm, Rng& rng);
+
+// Per VM: forecast peak fractions of its request (cpu, mem).
+using PeakFractions = std::array<float, kForecastOutputs>;
+
+// The forecast policies' score of a candidate host (lower is better): the
+// forecast peaks of the VMs on it (fraction x request, from `vm_peaks`
+// indexed by VM) plus the new VM's (`new_vm` x its request), normalised by
+// the host's capacity, CPU and memory combined by the L2 norm.
+double forecast_host_score(const PlacementContext& ctx, std::int32_t host,
+                           const std::vector<PeakFractions>& vm_peaks, const PeakFractions& new_vm);
 
 // Mean absolute error over rows and outputs between two rows x outputs arrays.
 double mean_absolute_error(const std::vector<float>& a, const std::vector<float>& b);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/fireplace/naive_forecast.h"
 #include "fleetopt/fireplace/placers.h"
 
 namespace fleetopt::fireplace {
@@ -32,6 +33,21 @@ std::unique_ptr<Placer> make_fireplace(const PlacerSpec& spec) {
   return std::make_unique<FirePlacePlacer>(spec.text, model, candidates_option(spec, model->info().candidates));
 }
 
+std::unique_ptr<Placer> make_naive_forecast(const PlacerSpec& spec) {
+  spec.check_options({"k", "forecaster", "window"});
+  const std::string where = fmt::format("policy {}", spec.name);
+  if (!spec.arg.empty()) throw InputError::field(where, "takes no ':' argument");
+  const std::string forecaster = spec.option("forecaster", "max");
+  if (forecaster != "last" && forecaster != "max") {
+    throw InputError::field(where + " option forecaster", fmt::format("'{}' is not last or max", forecaster));
+  }
+  const int window = spec.int_option("window", 12);
+  if (window < 1 || window > 10000) throw InputError::field(where + " option window", "must be in [1, 10000]");
+  return std::make_unique<NaiveForecastPlacer>(
+      spec.text, forecaster == "last" ? NaiveForecaster::kLastValue : NaiveForecaster::kWindowMax, window,
+      candidates_option(spec, 2));
+}
+
 }  // namespace
 
 FLEETOPT_REGISTER_PLACER("hindsight",
@@ -42,5 +58,10 @@ FLEETOPT_REGISTER_PLACER("fireplace",
                          "FirePlace: a tree model (fireplace:MODEL.json) picks among K sampled hosts (@k, "
                          "default: the model's)",
                          make_fireplace);
+FLEETOPT_REGISTER_PLACER("naive-forecast",
+                         "forecast baseline without a model: of K sampled hosts (@k, default 2) the lowest "
+                         "summed peak forecast by each VM's last value (@forecaster=last) or the peak of its "
+                         "last @window steps (@forecaster=max, default; window 12)",
+                         make_naive_forecast);
 
 }  // namespace fleetopt::fireplace

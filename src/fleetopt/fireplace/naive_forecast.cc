@@ -1,0 +1,63 @@
+#include "fleetopt/fireplace/naive_forecast.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "fleetopt/placement/candidates.h"
+
+namespace fleetopt::fireplace {
+
+namespace {
+constexpr PeakFractions kAtRequest = {1.f, 1.f};
+}  // namespace
+
+NaiveForecastPlacer::NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates)
+    : name_(std::move(name)),
+      forecaster_(forecaster),
+      window_(window),
+      k_(candidates),
+      window_buffer_(static_cast<std::size_t>(window) * kForecastChannels) {}
+
+PeakFractions NaiveForecastPlacer::forecast(const Workload& w, std::size_t i, std::int64_t age) {
+  forecast_window(w, i, age, window_, window_buffer_.data());
+  const float* last = window_buffer_.data() + static_cast<std::size_t>(window_ - 1) * kForecastChannels;
+  if (forecaster_ == NaiveForecaster::kLastValue) return {last[0], last[1]};
+  PeakFractions peak = {0.f, 0.f};
+  for (int t = 0; t < window_; ++t) {
+    const float* row = window_buffer_.data() + static_cast<std::size_t>(t) * kForecastChannels;
+    if (row[2] == 0.f) continue;  // padding before the VM's first step
+    for (std::size_t o = 0; o < peak.size(); ++o) peak[o] = std::max(peak[o], row[o]);
+  }
+  return peak;
+}
+
+std::int32_t NaiveForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) {
+  sample_feasible_hosts(ctx.cluster, ctx.request, k_, rng, candidates_);
+  if (candidates_.empty()) return kNoHost;
+  if (candidates_.size() == 1) return candidates_.front();
+  const Workload& w = ctx.workload;
+  if (cached_step_.size() != w.size()) {
+    cached_step_.assign(w.size(), -1);
+    cached_.assign(w.size(), {});
+  }
+  std::int32_t best = kNoHost;
+  double best_score = std::numeric_limits<double>::infinity();
+  for (std::int32_t h : candidates_) {
+    for (std::int32_t vm : ctx.cluster.vms_on(h)) {
+      const auto j = static_cast<std::size_t>(vm);
+      if (cached_step_[j] == ctx.step) continue;
+      cached_step_[j] = ctx.step;
+      const std::int64_t age = ctx.step - w.arrival_step(j);
+      cached_[j] = age <= 0 ? kAtRequest : forecast(w, j, age);
+    }
+    const double score = forecast_host_score(ctx, h, cached_, kAtRequest);
+    if (score < best_score) {
+      best = h;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+}  // namespace fleetopt::fireplace

@@ -1,0 +1,39 @@
+// The forecast baseline with the LSTM replaced by a naive forecaster, to
+// tell what the learned forecast adds: each VM's peak over the next steps is
+// forecast as its last observed use (`last`) or the peak of its last
+// `window` observed steps (`max`), both as fractions of its request; a VM
+// not yet observed, and the new VM, count at their request. Scoring is the
+// forecast policy's (forecast_host_score). Needs no model and no libtorch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fleetopt/fireplace/forecast_data.h"
+#include "fleetopt/placement/placer.h"
+
+namespace fleetopt::fireplace {
+
+enum class NaiveForecaster { kLastValue, kWindowMax };
+
+class NaiveForecastPlacer final : public Placer {
+ public:
+  NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates);
+  std::int32_t choose(const PlacementContext& ctx, Rng& rng) override;
+  std::string name() const override { return name_; }
+
+  // The forecast for instance i at `age` steps after its arrival (age >= 1).
+  PeakFractions forecast(const Workload& w, std::size_t i, std::int64_t age);
+
+ private:
+  std::string name_;
+  NaiveForecaster forecaster_;
+  int window_, k_;
+  std::vector<std::int32_t> candidates_;
+  std::vector<std::int64_t> cached_step_;  // per VM: step of its cached forecast
+  std::vector<PeakFractions> cached_;
+  std::vector<float> window_buffer_;
+};
+
+}  // namespace fleetopt::fireplace
