@@ -59,6 +59,7 @@ nlohmann::json ForecastTrainResult::to_json() const {
           {"validation_rows", validation_rows},
           {"samples", train_rows},
           {"final_loss", final_loss},
+          {"new_vm_prior", {{"cpu", new_vm_prior[0]}, {"mem", new_vm_prior[1]}}},
           {"validation_mae", mae}};
 }
 
@@ -91,6 +92,7 @@ ForecastTrainResult train_forecaster(const Workload& w, const ForecastTrainOptio
   std::vector<float> prior_pred(val.rows * kForecastOutputs);
   for (std::size_t i = 0; i < prior_pred.size(); ++i) prior_pred[i] = prior[i % kForecastOutputs];
   r.train_rows = train.rows;
+  r.new_vm_prior = prior;
   r.validation_rows = val.rows;
   r.validation_mae = {{"lstm", mean_absolute_error(pred, val.y)},
                       {"last_value", mean_absolute_error(val.last_value, val.y)},

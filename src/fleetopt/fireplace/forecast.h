@@ -56,6 +56,8 @@ struct ForecastTrainOptions {
 struct ForecastTrainResult {
   std::size_t train_rows = 0, validation_rows = 0;
   double final_loss = 0;
+  // The new-VM estimate stored in the model: mean training peak fractions (cpu, mem).
+  std::array<float, kForecastOutputs> new_vm_prior{};
   // Validation mean absolute error of the peak fractions per forecaster:
   // lstm, last_value (naive), window_max, prior (the training mean).
   std::vector<std::pair<std::string, double>> validation_mae;

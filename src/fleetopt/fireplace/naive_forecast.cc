@@ -8,15 +8,13 @@
 
 namespace fleetopt::fireplace {
 
-namespace {
-constexpr PeakFractions kAtRequest = {1.f, 1.f};
-}  // namespace
-
-NaiveForecastPlacer::NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates)
+NaiveForecastPlacer::NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates,
+                                         PeakFractions unobserved)
     : name_(std::move(name)),
       forecaster_(forecaster),
       window_(window),
       k_(candidates),
+      unobserved_(unobserved),
       window_buffer_(static_cast<std::size_t>(window) * kForecastChannels) {}
 
 PeakFractions NaiveForecastPlacer::forecast(const Workload& w, std::size_t i, std::int64_t age) {
@@ -49,9 +47,9 @@ std::int32_t NaiveForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) 
       if (cached_step_[j] == ctx.step) continue;
       cached_step_[j] = ctx.step;
       const std::int64_t age = ctx.step - w.arrival_step(j);
-      cached_[j] = age <= 0 ? kAtRequest : forecast(w, j, age);
+      cached_[j] = age <= 0 ? unobserved_ : forecast(w, j, age);
     }
-    const double score = forecast_host_score(ctx, h, cached_, kAtRequest);
+    const double score = forecast_host_score(ctx, h, cached_, unobserved_);
     if (score < best_score) {
       best = h;
       best_score = score;

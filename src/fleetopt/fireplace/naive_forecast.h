@@ -2,7 +2,9 @@
 // tell what the learned forecast adds: each VM's peak over the next steps is
 // forecast as its last observed use (`last`) or the peak of its last
 // `window` observed steps (`max`), both as fractions of its request; a VM
-// not yet observed, and the new VM, count at their request. Scoring is the
+// not yet observed, and the new VM, count at `unobserved` fractions of their
+// request (default 1: the request; the LSTM policy uses its training mean,
+// which `fleetopt train forecast` reports as new_vm_prior). Scoring is the
 // forecast policy's (forecast_host_score). Needs no model and no libtorch.
 #pragma once
 
@@ -19,7 +21,8 @@ enum class NaiveForecaster { kLastValue, kWindowMax };
 
 class NaiveForecastPlacer final : public Placer {
  public:
-  NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates);
+  NaiveForecastPlacer(std::string name, NaiveForecaster forecaster, int window, int candidates,
+                      PeakFractions unobserved = {1.f, 1.f});
   std::int32_t choose(const PlacementContext& ctx, Rng& rng) override;
   std::string name() const override { return name_; }
 
@@ -30,6 +33,7 @@ class NaiveForecastPlacer final : public Placer {
   std::string name_;
   NaiveForecaster forecaster_;
   int window_, k_;
+  PeakFractions unobserved_;
   std::vector<std::int32_t> candidates_;
   std::vector<std::int64_t> cached_step_;  // per VM: step of its cached forecast
   std::vector<PeakFractions> cached_;

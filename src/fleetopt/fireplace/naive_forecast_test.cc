@@ -66,6 +66,24 @@ TEST(NaiveForecast, SpecsAndErrors) {
   EXPECT_THROW(make_placer("naive-forecast@window=0"), InputError);
   EXPECT_THROW(make_placer("naive-forecast:model.pt"), InputError);
   EXPECT_THROW(make_placer("naive-forecast@q=1"), InputError);
+  EXPECT_THROW(make_placer("naive-forecast@unobserved_cpu=nan"), InputError);
+  EXPECT_THROW(make_placer("naive-forecast@unobserved_mem=-1"), InputError);
+  EXPECT_NO_THROW(make_placer("naive-forecast@unobserved_cpu=0.3@unobserved_mem=0.8"));
+}
+
+TEST(NaiveForecast, UnobservedVmsCountAtTheGivenShareOfTheirRequest) {
+  // Host 0 holds the steady VM (0.5 of 2 cores observed); host 1 a VM that
+  // arrived this step (not yet observed, 2 cores requested).
+  Workload w = series();
+  w.instances[0].arrival = 1200;
+  ClusterState cluster(std::vector<Resources>(2, w.default_host), make_resources(1000, 1000), kCpuMem, 3);
+  cluster.place(1, 0, w.instances[1].request);
+  cluster.place(0, 1, w.instances[0].request);
+  const PlacementContext ctx{cluster, w, nullptr, 2, 4, w.instances[2].request};
+  Rng rng(1);
+  // At its request the newcomer weighs 2 cores (> 1): host 0. At 0.25 it weighs 0.5 (< 1): host 1.
+  EXPECT_EQ(NaiveForecastPlacer("at-request", NaiveForecaster::kWindowMax, 3, 2).choose(ctx, rng), 0);
+  EXPECT_EQ(NaiveForecastPlacer("prior", NaiveForecaster::kWindowMax, 3, 2, {0.25f, 0.5f}).choose(ctx, rng), 1);
 }
 
 }  // namespace

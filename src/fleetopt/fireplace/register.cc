@@ -34,7 +34,7 @@ std::unique_ptr<Placer> make_fireplace(const PlacerSpec& spec) {
 }
 
 std::unique_ptr<Placer> make_naive_forecast(const PlacerSpec& spec) {
-  spec.check_options({"k", "forecaster", "window"});
+  spec.check_options({"k", "forecaster", "window", "unobserved_cpu", "unobserved_mem"});
   const std::string where = fmt::format("policy {}", spec.name);
   if (!spec.arg.empty()) throw InputError::field(where, "takes no ':' argument");
   const std::string forecaster = spec.option("forecaster", "max");
@@ -43,9 +43,18 @@ std::unique_ptr<Placer> make_naive_forecast(const PlacerSpec& spec) {
   }
   const int window = spec.int_option("window", 12);
   if (window < 1 || window > 10000) throw InputError::field(where + " option window", "must be in [1, 10000]");
+  PeakFractions unobserved = {1.f, 1.f};
+  for (std::size_t d = 0; d < unobserved.size(); ++d) {
+    const std::string key = d == 0 ? "unobserved_cpu" : "unobserved_mem";
+    double value = 1;
+    if (!parse_double(spec.option(key, "1"), value) || !(value >= 0 && value <= 100)) {
+      throw InputError::field(fmt::format("{} option {}", where, key), "must be a number in [0, 100]");
+    }
+    unobserved[d] = static_cast<float>(value);
+  }
   return std::make_unique<NaiveForecastPlacer>(
       spec.text, forecaster == "last" ? NaiveForecaster::kLastValue : NaiveForecaster::kWindowMax, window,
-      candidates_option(spec, 2));
+      candidates_option(spec, 2), unobserved);
 }
 
 }  // namespace
@@ -61,7 +70,8 @@ FLEETOPT_REGISTER_PLACER("fireplace",
 FLEETOPT_REGISTER_PLACER("naive-forecast",
                          "forecast baseline without a model: of K sampled hosts (@k, default 2) the lowest "
                          "summed peak forecast by each VM's last value (@forecaster=last) or the peak of its "
-                         "last @window steps (@forecaster=max, default; window 12)",
+                         "last @window steps (@forecaster=max, default; window 12); VMs not yet observed at "
+                         "@unobserved_cpu/@unobserved_mem of their request (default 1)",
                          make_naive_forecast);
 
 }  // namespace fleetopt::fireplace
