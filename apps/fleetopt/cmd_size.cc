@@ -18,29 +18,18 @@ namespace fleetopt::cli {
 
 std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
                                      const SimConfig& base, const SizingOptions& options, int seeds) {
-  if (seeds < 1 || seeds > 1000) throw InputError::field("--seeds", "must be in [1, 1000]");
   for (const auto& p : policies) make_placer(p);  // fail fast on a bad name, before any work
-  const auto per_policy = static_cast<std::size_t>(seeds);
-  std::vector<SizingResult> results(policies.size() * per_policy);
-  Progress progress("sizing", results.size());
+  std::vector<SizingRow> rows(policies.size());
+  Progress progress("sizing", policies.size());
   std::mutex progress_mutex;
-  // Policies and seeds are independent searches; TBB spreads them over the cores.
-  tbb::parallel_for(std::size_t{0}, results.size(), [&](std::size_t job) {
-    const std::string& policy = policies[job / per_policy];
-    SimConfig config = base;
-    config.seed = base.seed + job % per_policy;
-    results[job] = size_fleet(workload, [&] { return make_placer(policy); }, config, options);
+  // Policies are independent; TBB spreads them (and each one's seeds) over the cores.
+  tbb::parallel_for(std::size_t{0}, policies.size(), [&](std::size_t i) {
+    rows[i].policy = policies[i];
+    rows[i].sizing = size_fleet_seeds(workload, [&] { return make_placer(policies[i]); }, base, options, seeds);
     std::lock_guard lock(progress_mutex);
     progress.advance();
   });
   progress.done();
-  std::vector<SizingRow> rows;
-  for (std::size_t i = 0; i < policies.size(); ++i) {
-    std::vector<std::uint64_t> seed_list;
-    for (std::size_t k = 0; k < per_policy; ++k) seed_list.push_back(base.seed + k);
-    const auto first = results.begin() + static_cast<std::ptrdiff_t>(i * per_policy);
-    rows.push_back({policies[i], summarise_seeds(std::move(seed_list), {first, first + seeds})});
-  }
   return rows;
 }
 

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -110,10 +109,7 @@ std::int32_t ForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) {
   if (candidates_.empty()) return kNoHost;
   if (candidates_.size() == 1) return candidates_.front();
   const Workload& w = ctx.workload;
-  if (cached_step_.size() != w.size()) {
-    cached_step_.assign(w.size(), -1);
-    cached_.assign(w.size(), {});
-  }
+  cache_.fit(w.size());
   // Forecast every VM on the candidates not yet forecast at this step, in one batch.
   const int window = model_->window();
   const auto row_size = static_cast<std::size_t>(window * kForecastChannels);
@@ -121,11 +117,10 @@ std::int32_t ForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) {
   for (std::int32_t h : candidates_) {
     for (std::int32_t vm : ctx.cluster.vms_on(h)) {
       const auto j = static_cast<std::size_t>(vm);
-      if (cached_step_[j] == ctx.step) continue;
+      if (!cache_.claim(j, ctx.step)) continue;
       const std::int64_t age = ctx.step - w.arrival_step(j);
-      cached_step_[j] = ctx.step;
       if (age <= 0) {
-        cached_[j] = model_->prior();  // nothing observed yet
+        cache_.peaks[j] = model_->prior();  // nothing observed yet
         continue;
       }
       pending_vms_.push_back(vm);
@@ -137,22 +132,13 @@ std::int32_t ForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) {
     batch_y_.resize(pending_vms_.size() * kForecastOutputs);
     model_->predict(batch_x_.data(), pending_vms_.size(), batch_y_.data());
     for (std::size_t r = 0; r < pending_vms_.size(); ++r) {
-      auto& c = cached_[static_cast<std::size_t>(pending_vms_[r])];
+      auto& c = cache_.peaks[static_cast<std::size_t>(pending_vms_[r])];
       for (int k = 0; k < kForecastOutputs; ++k) {
         c[static_cast<std::size_t>(k)] = std::max(0.f, batch_y_[r * kForecastOutputs + static_cast<std::size_t>(k)]);
       }
     }
   }
-  std::int32_t best = kNoHost;
-  double best_score = std::numeric_limits<double>::infinity();
-  for (std::int32_t h : candidates_) {
-    const double score = forecast_host_score(ctx, h, cached_, model_->prior());
-    if (score < best_score) {
-      best = h;
-      best_score = score;
-    }
-  }
-  return best;
+  return lowest_forecast_host(ctx, candidates_, cache_.peaks, model_->prior());
 }
 
 }  // namespace fleetopt::fireplace

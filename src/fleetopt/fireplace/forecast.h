@@ -79,8 +79,7 @@ class ForecastPlacer final : public Placer {
   std::shared_ptr<ForecastModel> model_;
   int k_;
   std::vector<std::int32_t> candidates_;
-  std::vector<std::int64_t> cached_step_;  // per VM: step of its cached forecast
-  std::vector<PeakFractions> cached_;
+  ForecastCache cache_;
   std::vector<std::int32_t> pending_vms_;
   std::vector<float> batch_x_, batch_y_;
 };

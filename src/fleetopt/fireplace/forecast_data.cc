@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace fleetopt::fireplace {
 
@@ -41,6 +42,20 @@ double forecast_host_score(const PlacementContext& ctx, std::int32_t host,
   const double c = has_dim(dims, kCpu) && cap[kCpu] > 0 ? cpu / cap[kCpu] : 0.0;
   const double m = has_dim(dims, kMem) && cap[kMem] > 0 ? mem / cap[kMem] : 0.0;
   return std::hypot(c, m);
+}
+
+std::int32_t lowest_forecast_host(const PlacementContext& ctx, const std::vector<std::int32_t>& candidates,
+                                  const std::vector<PeakFractions>& vm_peaks, const PeakFractions& new_vm) {
+  std::int32_t best = kNoHost;
+  double best_score = std::numeric_limits<double>::infinity();
+  for (std::int32_t h : candidates) {
+    const double score = forecast_host_score(ctx, h, vm_peaks, new_vm);
+    if (score < best_score) {
+      best = h;
+      best_score = score;
+    }
+  }
+  return best;
 }
 
 ForecastSamples forecast_samples(const Workload& w, int window, int horizon, int per_vm, std::size_t from_vm,

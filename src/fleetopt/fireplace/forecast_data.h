@@ -52,6 +52,29 @@ using PeakFractions = std::array<float, kForecastOutputs>;
 double forecast_host_score(const PlacementContext& ctx, std::int32_t host,
                            const std::vector<PeakFractions>& vm_peaks, const PeakFractions& new_vm);
 
+// The candidate with the lowest forecast_host_score (the first on ties), or
+// kNoHost when there is none.
+std::int32_t lowest_forecast_host(const PlacementContext& ctx, const std::vector<std::int32_t>& candidates,
+                                  const std::vector<PeakFractions>& vm_peaks, const PeakFractions& new_vm);
+
+// Per-VM forecasts, each computed at most once per step.
+struct ForecastCache {
+  std::vector<std::int64_t> step;    // per VM: step of its forecast (-1: none)
+  std::vector<PeakFractions> peaks;  // per VM
+  // Sized for `vms` VMs; forgets everything when the count changes (another workload).
+  void fit(std::size_t vms) {
+    if (step.size() == vms) return;
+    step.assign(vms, -1);
+    peaks.assign(vms, {});
+  }
+  // True, and marks it, when VM j has no forecast for step s yet.
+  bool claim(std::size_t j, std::int64_t s) {
+    if (step[j] == s) return false;
+    step[j] = s;
+    return true;
+  }
+};
+
 // Mean absolute error over rows and outputs between two rows x outputs arrays.
 double mean_absolute_error(const std::vector<float>& a, const std::vector<float>& b);
 

@@ -1,7 +1,6 @@
 #include "fleetopt/fireplace/naive_forecast.h"
 
 #include <algorithm>
-#include <limits>
 #include <utility>
 
 #include "fleetopt/placement/candidates.h"
@@ -35,27 +34,16 @@ std::int32_t NaiveForecastPlacer::choose(const PlacementContext& ctx, Rng& rng) 
   if (candidates_.empty()) return kNoHost;
   if (candidates_.size() == 1) return candidates_.front();
   const Workload& w = ctx.workload;
-  if (cached_step_.size() != w.size()) {
-    cached_step_.assign(w.size(), -1);
-    cached_.assign(w.size(), {});
-  }
-  std::int32_t best = kNoHost;
-  double best_score = std::numeric_limits<double>::infinity();
+  cache_.fit(w.size());
   for (std::int32_t h : candidates_) {
     for (std::int32_t vm : ctx.cluster.vms_on(h)) {
       const auto j = static_cast<std::size_t>(vm);
-      if (cached_step_[j] == ctx.step) continue;
-      cached_step_[j] = ctx.step;
+      if (!cache_.claim(j, ctx.step)) continue;
       const std::int64_t age = ctx.step - w.arrival_step(j);
-      cached_[j] = age <= 0 ? unobserved_ : forecast(w, j, age);
-    }
-    const double score = forecast_host_score(ctx, h, cached_, unobserved_);
-    if (score < best_score) {
-      best = h;
-      best_score = score;
+      cache_.peaks[j] = age <= 0 ? unobserved_ : forecast(w, j, age);
     }
   }
-  return best;
+  return lowest_forecast_host(ctx, candidates_, cache_.peaks, unobserved_);
 }
 
 }  // namespace fleetopt::fireplace

@@ -35,8 +35,7 @@ class NaiveForecastPlacer final : public Placer {
   int window_, k_;
   PeakFractions unobserved_;
   std::vector<std::int32_t> candidates_;
-  std::vector<std::int64_t> cached_step_;  // per VM: step of its cached forecast
-  std::vector<PeakFractions> cached_;
+  ForecastCache cache_;
   std::vector<float> window_buffer_;
 };
 

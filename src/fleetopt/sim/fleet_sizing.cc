@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <tbb/parallel_for.h>
+
 #include "fleetopt/core/error.h"
 
 namespace fleetopt {
@@ -129,15 +131,17 @@ SeededSizing summarise_seeds(std::vector<std::uint64_t> seeds, std::vector<Sizin
 
 SeededSizing size_fleet_seeds(const Workload& workload, const PlacerMaker& make_placer,
                               const SimConfig& base, const SizingOptions& options, int count) {
-  if (count < 1) throw InputError::field("--seeds", "must be at least 1");
-  std::vector<std::uint64_t> seeds;
-  std::vector<SizingResult> results;
-  for (int k = 0; k < count; ++k) {
+  if (count < 1 || count > 1000) throw InputError::field("--seeds", "must be in [1, 1000]");
+  std::vector<std::uint64_t> seeds(static_cast<std::size_t>(count));
+  std::iota(seeds.begin(), seeds.end(), base.seed);
+  std::vector<SizingResult> results(seeds.size());
+  // The searches are independent; TBB spreads them over the cores (and nests
+  // inside a caller's parallel loop over policies).
+  tbb::parallel_for(std::size_t{0}, seeds.size(), [&](std::size_t k) {
     SimConfig config = base;
-    config.seed = base.seed + static_cast<std::uint64_t>(k);
-    seeds.push_back(config.seed);
-    results.push_back(size_fleet(workload, make_placer, config, options));
-  }
+    config.seed = seeds[k];
+    results[k] = size_fleet(workload, make_placer, config, options);
+  });
   return summarise_seeds(std::move(seeds), std::move(results));
 }
 

@@ -62,7 +62,9 @@ struct SeededSizing {
 // or are zero.
 SeededSizing summarise_seeds(std::vector<std::uint64_t> seeds, std::vector<SizingResult> per_seed);
 
-// size_fleet with base.seed, base.seed + 1, ..., base.seed + count - 1.
+// size_fleet with base.seed, base.seed + 1, ..., base.seed + count - 1
+// (1 <= count <= 1000), run in parallel; make_placer must be callable from
+// several threads at once.
 SeededSizing size_fleet_seeds(const Workload& workload, const PlacerMaker& make_placer,
                               const SimConfig& base, const SizingOptions& options, int count);
 
