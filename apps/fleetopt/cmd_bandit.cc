@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/core/progress.h"
 #include "fleetopt/faas/algorithm.h"
 #include "fleetopt/faas/azure_functions.h"
@@ -34,9 +35,12 @@ struct RejectArgs {
     app.add_flag("--reject", enabled,
                  "add a reject node (infinite capacity, cost --reject-cost) so the LP is always "
                  "feasible");
-    app.add_option("--reject-cost", cost, "cost of rejecting a function")->capture_default_str();
+    app.add_option("--reject-cost", cost, "cost of rejecting a function, in [0, 1e6]")->capture_default_str();
   }
-  faas::RejectOption option() const { return {enabled, cost}; }
+  faas::RejectOption option() const {
+    limits::check_range(cost, 0, limits::kMaxCost, "--reject-cost");  // also when --reject is off: a typo is a typo
+    return {enabled, cost};
+  }
 };
 
 // ---- generate ---------------------------------------------------------------

@@ -2,14 +2,18 @@
 // of CloudSim's PlanetLab experiments (Beloglazov & Buyya 2012), with the
 // classic policies beside ours.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "commands.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/progress.h"
+#include "fleetopt/core/rng.h"
 #include "fleetopt/rearrange/dc_sim.h"
 #include "fleetopt/rearrange/target.h"
 #include "fleetopt/trace/planetlab.h"
@@ -27,13 +31,93 @@ struct ConsolidateArgs {
   bool json = false;
 };
 
-// planetlab:DIR names one day (a folder of series) or a folder of days.
-std::vector<std::string> day_folders(const std::string& spec, const GlobalOptions& global) {
-  auto colon = spec.find(':');
-  if (colon == std::string::npos || spec.substr(0, colon) != "planetlab") {
-    throw InputError::field("--workload", fmt::format("expected planetlab:DIR, got '{}'", spec));
+// The SPEC options consolidate understands. The VMs always run all day (the
+// CloudSim setting), so @static=1 is accepted and @static=0 refused.
+struct DayOptions {
+  std::size_t vms = 0;  // 0: every series; else a seeded subset of this many
+  std::uint64_t seed = 1;
+  double hours = 0;  // 0: the whole day; else only the first H hours
+};
+
+DayOptions day_options(const WorkloadSpec& spec) {
+  static const char* const kKnown = "hours, seed, static, vms";
+  auto bad = [&](const std::string& key, const std::string& value, const char* want) {
+    return InputError::field(fmt::format("--workload {}@{}", spec.reader, key),
+                             fmt::format("expected {}, got '{}'", want, value));
+  };
+  DayOptions o;
+  for (const auto& [key, value] : spec.options) {
+    long long n = 0;
+    if (key == "vms" || key == "seed") {
+      if (!parse_int64(value, n) || n < (key == "vms" ? 1 : 0)) {
+        throw bad(key, value, key == "vms" ? "a positive integer" : "a non-negative integer");
+      }
+      if (key == "vms") {
+        o.vms = static_cast<std::size_t>(n);
+      } else {
+        o.seed = static_cast<std::uint64_t>(n);
+      }
+    } else if (key == "hours") {
+      if (!parse_double(value, o.hours) || !(o.hours > 0 && o.hours <= 1e6)) {
+        throw bad(key, value, "a number of hours in (0, 1e6]");
+      }
+    } else if (key == "static") {
+      if (value != "1" && value != "true" && value != "yes") {
+        throw bad(key, value, "1 (consolidate always keeps every VM all day, as CloudSim does)");
+      }
+    } else {
+      throw InputError::field("--workload", fmt::format("{}: unknown option '{}' for consolidate (known: {})",
+                                                        spec.text, key, kKnown));
+    }
   }
-  std::string path = spec.substr(colon + 1);
+  return o;
+}
+
+// The series a run uses: a seeded subset of `vms` of them (VM types are then
+// assigned over the subset, as CloudSim does for however many series it is
+// given) and the first `hours` of each.
+SeriesTrace select_series(SeriesTrace all, const DayOptions& o) {
+  if (o.vms > all.size()) {
+    throw InputError::field("--workload", fmt::format("@vms={} but {} has only {} series", o.vms, all.name,
+                                                      all.size()));
+  }
+  if (o.vms == 0 && o.hours <= 0) return all;
+  std::vector<std::size_t> chosen(all.size());
+  for (std::size_t i = 0; i < chosen.size(); ++i) chosen[i] = i;
+  if (o.vms > 0) {
+    Rng rng(o.seed);
+    for (std::size_t i = 0; i < o.vms; ++i) {
+      std::swap(chosen[i], chosen[i + static_cast<std::size_t>(rng.below(chosen.size() - i))]);
+    }
+    chosen.resize(o.vms);
+    std::sort(chosen.begin(), chosen.end());  // keep file-name order
+  }
+  const double cut_steps = o.hours > 0 ? std::ceil(o.hours * 3600 / all.step_seconds - 1e-9) : 1e18;
+  SeriesTrace out;
+  out.name = all.name;
+  out.step_seconds = all.step_seconds;
+  out.dims = all.dims;
+  out.has_sizes = all.has_sizes;
+  out.hosts = all.hosts;
+  for (std::size_t i : chosen) {
+    const UsageShape& shape = all.shapes[i];
+    const double room = cut_steps - static_cast<double>(all.first_step[i]);
+    if (room < 1) continue;  // starts after the window
+    const auto length = static_cast<std::uint32_t>(std::min<double>(shape.length, room));
+    const auto begin = all.samples.begin() + static_cast<std::ptrdiff_t>(shape.offset);
+    std::vector<float> samples(begin, begin + static_cast<std::ptrdiff_t>(std::size_t{length} * shape.stride));
+    out.add_series(all.ids[i], all.first_step[i], all.sizes.empty() ? Resources{} : all.sizes[i], samples, length);
+  }
+  if (out.size() == 0) throw InputError::field("--workload", "@hours leaves no series");
+  return out;
+}
+
+// planetlab:DIR names one day (a folder of series) or a folder of days.
+std::vector<std::string> day_folders(const WorkloadSpec& spec, const GlobalOptions& global) {
+  if (spec.reader != "planetlab") {
+    throw InputError::field("--workload", fmt::format("expected planetlab:DIR[@KEY=VALUE]..., got '{}'", spec.text));
+  }
+  std::string path = spec.path;
   if (path.empty()) path = "planetlab/20110303";
   std::string dir = resolve_trace_path(path, data_dir(global.data));
   namespace fs = std::filesystem;
@@ -71,10 +155,14 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
   }
   auto policies = split_policies(args.policy);
   for (const auto& p : policies) make_consolidation_policy(p);  // fail early on a bad name
+  const WorkloadSpec spec = WorkloadSpec::parse(args.workload);
+  const DayOptions day = day_options(spec);
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& dir : day_folders(args.workload, global)) {
+  const std::vector<std::string> days = day_folders(spec, global);
+  Progress progress("consolidate", days.size() * policies.size());
+  for (const auto& dir : days) {
     ReadReport report;
-    DcSetup setup = cloudsim_planetlab_setup(read_planetlab(dir, &report), args.hosts);
+    DcSetup setup = cloudsim_planetlab_setup(select_series(read_planetlab(dir, &report), day), args.hosts);
     if (!args.json && !report.text().empty()) std::fprintf(stderr, "%s", report.text().c_str());
     for (const auto& p : policies) {
       auto policy = make_consolidation_policy(p);
@@ -91,8 +179,10 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
                       {"rejected_moves", m.rejected_moves},
                       {"ram_model", args.ram},
                       {"wall_seconds", m.wall_seconds}});
+      progress.advance();
     }
   }
+  progress.done();
   if (args.json) {
     print_json(rows.size() == 1 ? rows[0] : rows);
     return;
@@ -107,7 +197,9 @@ void add_consolidate_command(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand(
       "consolidate", "day-long dynamic VM consolidation on PlanetLab in CloudSim's setting (800 hosts, SPECpower)");
   auto args = std::make_shared<ConsolidateArgs>();
-  cmd->add_option("--workload,-w", args->workload, "planetlab:DIR -- one day's folder, or a folder of days")
+  cmd->add_option("--workload,-w", args->workload,
+                  "planetlab:DIR[@vms=N][@seed=S][@hours=H] -- one day's folder, or a folder of days; "
+                  "@vms keeps a seeded subset of N series, @hours the first H hours")
       ->required();
   std::string known;
   for (const auto& [name, summary] : consolidation_policies()) known += fmt::format("\n  {}: {}", name, summary);

@@ -44,7 +44,7 @@ void run_demo(DemoArgs& args, const GlobalOptions& global) {
                 spec.c_str(), args.sim.overcommit.c_str(), args.limit);
   }
   auto rows = size_policies(w, split_policy_list(kPolicies), base, options);
-  print_sizing(rows, args.limit, args.sim.json, spec, w);
+  print_sizing(rows, args.limit, args.sim.json, spec, w, base);
 }
 
 void add_demo_command(CLI::App& app, GlobalOptions& global) {

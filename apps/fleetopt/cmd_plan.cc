@@ -6,6 +6,8 @@
 
 #include "commands.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/exit_codes.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/rearrange/cluster_json.h"
 #include "fleetopt/rearrange/rearrange.h"
 #include "table.h"
@@ -19,6 +21,7 @@ struct PlanArgs {
   std::string from, to, cost = "memory", planner = "fleetopt";
   std::int32_t max_parallel = 0, host_in = 2, host_out = 2;
   std::int64_t budget = 200'000;
+  double memory_budget_mb = limits::kDefaultMemoryBudgetBytes / 1e6;
   bool json = false;
 };
 
@@ -53,6 +56,7 @@ void run_plan(const PlanArgs& args) {
   opts.limits.max_in_per_host = args.host_in;
   opts.limits.max_out_per_host = args.host_out;
   opts.search_budget = args.budget;
+  opts.memory_budget_bytes = args.memory_budget_mb * 1e6;
   if (args.planner != "fleetopt" && args.planner != "naive") {
     throw InputError::field("--planner", fmt::format("expected fleetopt or naive, got '{}'", args.planner));
   }
@@ -63,6 +67,7 @@ void run_plan(const PlanArgs& args) {
       throw std::logic_error("internal error: the plan fails its own check: " + *problem);
     }
   }
+  if (!plan.feasible()) set_command_exit_code(kExitInfeasible);
   if (args.json) {
     print_json(plan_to_json(c, plan));
   } else {
@@ -85,7 +90,11 @@ void add_plan_command(CLI::App& app, GlobalOptions&) {
   cmd->add_option("--planner", args->planner,
                   "fleetopt (ordering + exact search) or naive (list order, no temporaries; the baseline)");
   cmd->add_option("--search-budget", args->budget, "states the exact search may expand before saying 'unknown'")
-      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(100'000'000)));
+      ->check(CLI::Range(static_cast<std::int64_t>(1), limits::kMaxSearchStates));
+  cmd->add_option("--memory-budget-mb", args->memory_budget_mb,
+                  "memory the exact search's states may take before saying 'unknown'")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
   cmd->add_flag("--json", args->json, "print JSON: feasible, migrations [{vm, from, to, stage, cost}], stages, "
                                       "total_cost, reason when infeasible");
   cmd->callback([args] { run_plan(*args); });

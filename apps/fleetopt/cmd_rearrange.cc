@@ -1,13 +1,16 @@
 // fleetopt rearrange: pick a target placement B for a goal (defragment,
 // rebalance, evacuate), then plan the migrations from A to B.
 #include <cstdio>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "commands.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
+#include "fleetopt/core/exit_codes.h"
+#include "fleetopt/core/output_file.h"
+#include "fleetopt/core/progress.h"
 #include "fleetopt/rearrange/cluster_json.h"
 #include "fleetopt/rearrange/rearrange.h"
 #include "fleetopt/rearrange/trace_cluster.h"
@@ -109,11 +112,13 @@ void run_rearrange(const RearrangeArgs& args, const GlobalOptions& global) {
   if (args.cluster.empty() == args.workload.empty()) {
     throw InputError::field("--cluster/--workload", "give exactly one of them");
   }
+  if (!args.out.empty()) check_output_file(args.out, "--out");
+  if (!args.save_a.empty()) check_output_file(args.save_a, "--save-a");
   Loaded loaded = load_cluster(args, global);
   const Cluster& c = loaded.file.cluster;
   const Placement& a = loaded.file.placement;
   if (!args.save_a.empty()) {
-    std::ofstream(args.save_a) << cluster_to_json(c, a, loaded.file.rules).dump(1) << "\n";
+    write_file_atomically(args.save_a, cluster_to_json(c, a, loaded.file.rules).dump(1) + "\n");
   }
   RuleSet rules = standard_rules(c, &loaded.file.rules);
   auto cost = make_migration_cost(args.cost);
@@ -129,6 +134,7 @@ void run_rearrange(const RearrangeArgs& args, const GlobalOptions& global) {
   std::vector<std::string> names = strategies_for(args);
   for (const auto& n : names) make_strategy(n);  // fail early on a bad name
   std::vector<RearrangeReport> reports;
+  Progress progress("rearrange", names.size());
   for (const auto& name : names) {
     auto strategy = make_strategy(name);
     TargetProblem problem{c, rules, *cost, a, scope, options};
@@ -140,12 +146,15 @@ void run_rearrange(const RearrangeArgs& args, const GlobalOptions& global) {
         throw std::logic_error("internal error: the plan fails its own check: " + *problem_text);
       }
     }
+    progress.advance();
   }
+  progress.done();
   const RearrangeReport& main = reports.front();
-  if (!args.out.empty()) {
-    std::ofstream file(args.out);
-    if (!file) throw InputError(fmt::format("{}: cannot write", args.out));
-    file << cluster_to_json(c, main.target.b, loaded.file.rules).dump(1) << "\n";
+  const bool feasible = main.target.ok && main.plan.feasible();
+  // An infeasible answer is printed (it says why) but never written as B.
+  if (!feasible) set_command_exit_code(kExitInfeasible);
+  if (!args.out.empty() && feasible) {
+    write_file_atomically(args.out, cluster_to_json(c, main.target.b, loaded.file.rules).dump(1) + "\n");
   }
   if (args.json) {
     if (!args.compare) {
@@ -187,7 +196,7 @@ void add_rearrange_command(CLI::App& app, GlobalOptions& global) {
                   "centre");
   cmd->add_option("--at", args->at, "with --workload: seconds after the start, or 'peak' (most VMs running)");
   cmd->add_option("--hosts", args->hosts, "with --workload: hosts (0: the trace's machines, else 1.3 x the bound)")
-      ->check(CLI::Range(0, 10'000'000));
+      ->check(CLI::Range(0, static_cast<int>(limits::kMaxHosts)));
   cmd->add_option("--host", args->host, "with --workload: host size, e.g. cpu=32,mem=128");
   cmd->add_option("--placement", args->placement, "with --workload: how the replay placed VMs (spread, first-fit)");
   cmd->add_flag("--fill", args->fill, "with --workload: ignore departures, every VM that arrived by --at stays "
@@ -209,7 +218,7 @@ void add_rearrange_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--host-out", args->host_out, "most concurrent outgoing migrations per host")
       ->check(CLI::Range(1, 1000));
   cmd->add_flag("--compare", args->compare, "also run the baselines for the goal (ffd, watcher-*)");
-  cmd->add_option("--out", args->out, "write B as cluster-state JSON");
+  cmd->add_option("--out", args->out, "write B as cluster-state JSON (not written when infeasible: exit 3)");
   cmd->add_option("--save-a", args->save_a, "write A as cluster-state JSON (useful with --workload)");
   cmd->add_flag("--show-plan", args->show_plan, "list every migration");
   cmd->add_flag("--json", args->json, "print JSON: hosts_before, hosts_after, lower_bound_hosts, load_stddev_before, "

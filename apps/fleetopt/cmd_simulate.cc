@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/placement/placer.h"
 #include "sim_options.h"
 #include "table.h"
@@ -49,7 +50,7 @@ void add_simulate_command(CLI::App& app, GlobalOptions& global) {
   placement->add_option("--policy,-p", args->policy, "placement policy (see `fleetopt policies`)")
       ->required();
   placement->add_option("--hosts,-n", args->hosts, "number of identical hosts")->required()
-      ->check(CLI::Range(1, 10'000'000));
+      ->check(CLI::Range(1, static_cast<int>(limits::kMaxHosts)));
   placement->callback([args, &global] { run_simulate(*args, global); });
 }
 

@@ -34,7 +34,7 @@ std::vector<SizingRow> size_policies(const Workload& workload, const std::vector
 }
 
 void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
-                  const std::string& workload_spec, const Workload& w) {
+                  const std::string& workload_spec, const Workload& w, const SimConfig& config) {
   nlohmann::json results = nlohmann::json::array();
   bool several = false;
   for (const auto& row : rows) {
@@ -55,12 +55,19 @@ void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
     results.push_back(std::move(j));
   }
   if (json) {
-    print_json({{"workload", workload_spec}, {"overload_limit", limit}, {"vms", w.size()},
+    print_json({{"workload", workload_spec},
+                {"overload_limit", limit},
+                {"vms", w.size()},
+                {"host", resources_json(effective_host(w, config), w.dims)},
+                {"overcommit", resources_json(config.overcommit, w.dims)},
+                {"seeds", rows.empty() ? std::vector<std::uint64_t>{config.seed} : rows.front().sizing.seeds},
                 {"results", results}});
     return;
   }
-  std::vector<std::string> columns = {"policy", "servers_needed", "lower_bound_hosts", "overload_rate",
-                                      "peak_to_average", "active_host_hours", "decision_ns_p99"};
+  // set_by: what decides servers_needed (requests, rejections or overload);
+  // rejected: VMs the reported run could not admit (non-zero only for ">N").
+  std::vector<std::string> columns = {"policy", "servers_needed", "lower_bound_hosts", "set_by", "rejected",
+                                      "overload_rate", "peak_to_average", "active_host_hours", "decision_ns_p99"};
   if (several) columns.insert(columns.begin() + 2, "per_seed");
   Table t(columns);
   for (auto r : results) {
@@ -98,7 +105,7 @@ void run_size(const SizeArgs& args, const GlobalOptions& global) {
   if (names.empty()) throw InputError::field("--policy", "name at least one policy");
   Workload w = load_for_command(args.sim.workload, global, args.sim.json);
   auto rows = size_policies(w, names, base, options, args.seeds);
-  print_sizing(rows, args.limit, args.sim.json, args.sim.workload, w);
+  print_sizing(rows, args.limit, args.sim.json, args.sim.workload, w, base);
 }
 
 void add_size_command(CLI::App& app, GlobalOptions& global) {

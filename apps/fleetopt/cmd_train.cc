@@ -9,12 +9,12 @@
 
 #include "commands.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
+#include "fleetopt/core/output_file.h"
 #include "fleetopt/fireplace/training.h"
 #include "sim_options.h"
-#include "table.h"
-#ifdef FLEETOPT_HAVE_FORECAST
 #include "fleetopt/fireplace/forecast.h"
-#endif
+#include "table.h"
 
 namespace fleetopt::cli {
 namespace {
@@ -47,6 +47,7 @@ void print_result(const nlohmann::json& j, bool json, const std::string& heading
 }
 
 void run_train_fireplace(const TrainFireplaceArgs& args, const GlobalOptions& global) {
+  check_output_file(args.out, "--out");  // before hours of training, not after
   fireplace::TrainOptions o;
   o.kinds = args.model == "auto" ? std::vector<std::string>{"tree", "forest", "boosted"}
                                  : std::vector<std::string>{args.model};
@@ -110,7 +111,7 @@ void add_fireplace(CLI::App& train, GlobalOptions& global) {
       ->capture_default_str()
       ->check(CLI::Range(0, 20));
   cmd->add_option("--hosts", args->hosts, "roll out on this many hosts (default: the teacher's fleet size)")
-      ->check(CLI::Range(0, 10'000'000));
+      ->check(CLI::Range(0, static_cast<int>(limits::kMaxHosts)));
   cmd->add_option("--overload-limit", args->overload_limit, "overload limit that sets the rollout fleet size")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
@@ -129,7 +130,6 @@ void add_fireplace(CLI::App& train, GlobalOptions& global) {
   cmd->callback([args, &global] { run_train_fireplace(*args, global); });
 }
 
-#ifdef FLEETOPT_HAVE_FORECAST
 struct TrainForecastArgs {
   std::string workload;
   std::string out;
@@ -138,6 +138,14 @@ struct TrainForecastArgs {
 };
 
 void run_train_forecast(const TrainForecastArgs& args, const GlobalOptions& global) {
+#ifndef FLEETOPT_HAVE_FORECAST
+  // The plain binary has the options (for --help and checking) but not the
+  // LSTM: main() re-runs the command in fleetopt-torch.
+  (void)args;
+  (void)global;
+  throw NeedsTorch("train forecast");
+#else
+  check_output_file(args.out, "--out");
   Workload w = load_for_command(args.workload, global, args.json);
   fireplace::ForecastTrainResult r = fireplace::train_forecaster(w, args.options, args.out);
   nlohmann::json j = r.to_json();
@@ -149,6 +157,7 @@ void run_train_forecast(const TrainForecastArgs& args, const GlobalOptions& glob
                fmt::format("wrote {}: LSTM forecaster of the next {}-step peak from {} steps, {} training "
                            "windows", args.out, args.options.horizon, args.options.window, r.train_rows),
                {"forecaster", "validation_mae"}, rows);
+#endif
 }
 
 void add_forecast(CLI::App& train, GlobalOptions& global) {
@@ -170,15 +179,12 @@ void add_forecast(CLI::App& train, GlobalOptions& global) {
   cmd->add_flag("--json", args->json, "print JSON");
   cmd->callback([args, &global] { run_train_forecast(*args, global); });
 }
-#endif
 
 void add_train_command(CLI::App& app, GlobalOptions& global) {
   auto* train = app.add_subcommand("train", "train a learned policy from workloads");
   train->require_subcommand(1);
   add_fireplace(*train, global);
-#ifdef FLEETOPT_HAVE_FORECAST
   add_forecast(*train, global);
-#endif
 }
 
 }  // namespace

@@ -9,7 +9,11 @@ std::vector<std::pair<int, CommandAdder>>& commands() {
   static std::vector<std::pair<int, CommandAdder>> list;
   return list;
 }
+int exit_code = 0;
 }  // namespace
+
+void set_command_exit_code(int code) { exit_code = code; }
+int command_exit_code() { return exit_code; }
 
 bool register_command(int order, CommandAdder adder) {
   commands().emplace_back(order, std::move(adder));

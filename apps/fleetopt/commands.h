@@ -17,6 +17,11 @@ using CommandAdder = std::function<void(CLI::App&, GlobalOptions&)>;
 bool register_command(int order, CommandAdder adder);
 void add_all_commands(CLI::App& app, GlobalOptions& global);
 
+// A command that ran to the end but whose result is not a success (e.g. an
+// infeasible plan, kExitInfeasible) sets the process's exit code here.
+void set_command_exit_code(int code);
+int command_exit_code();
+
 }  // namespace fleetopt::cli
 
 // order: position in --help (lower first).

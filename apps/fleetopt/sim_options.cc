@@ -1,6 +1,8 @@
 #include "sim_options.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
@@ -25,6 +27,17 @@ SimConfig SimOptions::config() const {
   SimConfig c;
   c.seed = seed;
   c.overcommit = parse_resources(overcommit, "--overcommit");
+  // A ratio of 0 that was written is an error, not "unnamed, so 1".
+  for (std::size_t pos = 0; pos <= overcommit.size();) {
+    std::size_t comma = std::min(overcommit.find(',', pos), overcommit.size());
+    std::string item = overcommit.substr(pos, comma - pos);
+    pos = comma + 1;
+    std::size_t eq = item.find_first_of("=:");
+    auto dim = eq == std::string::npos ? std::nullopt : dim_from_name(item.substr(0, eq));
+    if (dim && c.overcommit[*dim] == 0) {
+      throw InputError::field("--overcommit." + item.substr(0, eq), "a ratio must be > 0, got 0");
+    }
+  }
   for (int d = 0; d < kMaxDims; ++d) {
     if (c.overcommit[d] == 0) c.overcommit[d] = 1;
     if (c.overcommit[d] < 1e-6 || c.overcommit[d] > 1e6) {
@@ -72,6 +85,15 @@ nlohmann::json sizing_json(const std::string& policy, const SizingResult& r) {
   j["servers_needed"] = r.found ? nlohmann::json(r.servers_needed) : nlohmann::json(nullptr);
   j["lower_bound_hosts"] = r.lower_bound;
   j["simulations"] = r.simulations;
+  j["set_by"] = r.set_by;
+  return j;
+}
+
+nlohmann::json resources_json(const Resources& r, DimMask dims) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (has_dim(dims, d)) j[std::string(kDimNames[static_cast<std::size_t>(d)])] = r[d];
+  }
   return j;
 }
 

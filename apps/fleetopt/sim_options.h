@@ -32,5 +32,7 @@ Workload load_for_command(const std::string& spec, const GlobalOptions& global, 
 
 nlohmann::json metrics_json(const SimMetrics& m);
 nlohmann::json sizing_json(const std::string& policy, const SizingResult& r);
+// {"cpu": .., "mem": ..} over the dimensions in `dims`.
+nlohmann::json resources_json(const Resources& r, DimMask dims);
 
 }  // namespace fleetopt::cli

@@ -16,7 +16,9 @@ struct SizingRow {
 // Sizes every policy with `seeds` simulation seeds from base.seed on.
 std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
                                      const SimConfig& base, const SizingOptions& options, int seeds = 1);
+// The JSON form records what the numbers depend on: workload, host size,
+// overcommit ratios, seeds and the overload limit.
 void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
-                  const std::string& workload_spec, const Workload& w);
+                  const std::string& workload_spec, const Workload& w, const SimConfig& config);
 
 }  // namespace fleetopt::cli

@@ -1,4 +1,5 @@
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/exit_codes.h"
 
 #include <cerrno>
 #include <charconv>
@@ -46,6 +47,19 @@ bool parse_int64(std::string_view token, long long& out) {
   if (ec != std::errc() || ptr != token.data() + token.size()) return false;
   out = value;
   return true;
+}
+
+const char* exit_code_name(int code) {
+  switch (code) {
+    case kExitOk: return "ok";
+    case kExitInternal: return "internal_error";
+    case kExitBadInput: return "bad_input";
+    case kExitInfeasible: return "infeasible";
+    case kExitOutput: return "output_error";
+    case kExitResources: return "resources_exhausted";
+    case kExitInterrupted: return "interrupted";
+    default: return "error";
+  }
 }
 
 }  // namespace fleetopt

@@ -19,6 +19,14 @@ class InputError : public std::runtime_error {
   static InputError field(const std::string& field, const std::string& message);
 };
 
+// Thrown by a feature that lives in the libtorch build of the tool
+// (fleetopt-torch): neural nets cost ~1 s and ~165 MB to load, so the plain
+// `fleetopt` never loads them and re-runs such a command in fleetopt-torch.
+class NeedsTorch : public std::runtime_error {
+ public:
+  explicit NeedsTorch(const std::string& feature) : std::runtime_error(feature) {}
+};
+
 // Strict number parsing for readers: the whole token must be a finite number.
 // Returns false (no throw) so readers can attach file and line themselves.
 bool parse_double(std::string_view token, double& out);

@@ -2,12 +2,22 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 
 namespace fleetopt {
 
+namespace {
+std::atomic<bool> quiet{false};
+}  // namespace
+
+void Progress::set_quiet(bool q) { quiet = q; }
+
 Progress::Progress(std::string label, std::uint64_t total)
-    : label_(std::move(label)), total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(!quiet && isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { done(); }
 
@@ -15,6 +25,7 @@ void Progress::advance(std::uint64_t n) {
   current_ += n;
   if (!enabled_) return;
   auto now = std::chrono::steady_clock::now();
+  if (now - start_ < std::chrono::seconds(1)) return;
   if (now - last_draw_ > std::chrono::milliseconds(100) || current_ >= total_) {
     last_draw_ = now;
     draw();
@@ -22,6 +33,7 @@ void Progress::advance(std::uint64_t n) {
 }
 
 void Progress::draw() {
+  drawn_ = true;
   const int width = 30;
   double frac = total_ > 0 ? static_cast<double>(current_) / static_cast<double>(total_) : 1.0;
   if (frac > 1) frac = 1;
@@ -36,7 +48,7 @@ void Progress::draw() {
 void Progress::done() {
   if (finished_) return;
   finished_ = true;
-  if (enabled_) {
+  if (enabled_ && drawn_) {
     draw();
     std::fputc('\n', stderr);
   }

@@ -1,4 +1,6 @@
-// A progress bar on stderr when it is a terminal; silent otherwise.
+// A progress bar on stderr when it is a terminal; silent otherwise, with
+// --json (set_quiet), and for work that finishes within a second (it first
+// draws after one second, so short commands never flash a bar).
 #pragma once
 
 #include <chrono>
@@ -13,13 +15,16 @@ class Progress {
   ~Progress();
   void advance(std::uint64_t n = 1);
   void done();
+  // Silences every bar of this process (commands call it for --json).
+  static void set_quiet(bool quiet);
 
  private:
   void draw();
   std::string label_;
   std::uint64_t total_, current_ = 0;
   bool enabled_, finished_ = false;
-  std::chrono::steady_clock::time_point last_draw_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
 }  // namespace fleetopt

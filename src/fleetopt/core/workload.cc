@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 
 namespace fleetopt {
 
@@ -82,9 +83,22 @@ void Workload::sort_by_arrival() {
 }
 
 void Workload::validate() const {
-  if (!(step_seconds > 0) || !std::isfinite(step_seconds)) {
-    throw InputError::field(name + ".step_seconds", "must be a positive number");
+  // Every workload passes here before anything simulates it, so these limits
+  // hold for every reader; readers check the same limits per line, earlier,
+  // to name the line.
+  limits::check_range(step_seconds, limits::kMinStepSeconds, limits::kMaxStepSeconds, name + ".step_seconds");
+  limits::check_range(start, -limits::kMaxAbsTimeSeconds, limits::kMaxAbsTimeSeconds, name + ".start");
+  limits::check_range(end, -limits::kMaxAbsTimeSeconds, limits::kMaxAbsTimeSeconds, name + ".end");
+  if (!(end > start)) throw InputError::field(name + ".end", fmt::format("{} is not after start {}", end, start));
+  if (end - start > limits::kMaxHorizonSeconds) {
+    throw InputError::field(name + ".end", fmt::format("the workload spans {:.0f} days (end - start); the limit is {:.0f}",
+                                                       (end - start) / 86400, limits::kMaxHorizonSeconds / 86400));
   }
+  if (steps() > limits::kMaxSteps) {
+    throw InputError::field(name + ".step_seconds", fmt::format("{} steps of {} s; the limit is {}", steps(),
+                                                                step_seconds, limits::kMaxSteps));
+  }
+  limits::check_count(static_cast<std::int64_t>(instances.size()), 0, limits::kMaxInstances, name + ".instances");
   if (!ids.empty() && ids.size() != instances.size()) {
     throw InputError::field(name + ".ids", "one id per instance required");
   }
@@ -100,6 +114,17 @@ void Workload::validate() const {
     }
     if (inst.request.any_negative_or_nan()) {
       throw InputError::field(who, "request has a negative, infinite or NaN size");
+    }
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (inst.request[d] > limits::kMaxResourceAmount) {
+        throw InputError::field(who + "." + std::string(kDimNames[static_cast<std::size_t>(d)]),
+                                fmt::format("request {:g} is implausibly large (limit {:g})", inst.request[d],
+                                            limits::kMaxResourceAmount));
+      }
+    }
+    if (std::abs(inst.arrival) > limits::kMaxAbsTimeSeconds || std::abs(inst.departure) > limits::kMaxAbsTimeSeconds) {
+      throw InputError::field(who, fmt::format("arrival {} or departure {} is beyond {:g} s", inst.arrival,
+                                               inst.departure, limits::kMaxAbsTimeSeconds));
     }
     if (inst.shape >= static_cast<std::int32_t>(shapes.size())) {
       throw InputError::field(who, "usage shape out of range");

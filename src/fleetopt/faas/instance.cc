@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
+#include "fleetopt/core/output_file.h"
 
 namespace fleetopt::faas {
 namespace {
@@ -58,12 +60,6 @@ double read_probability(const json& value, const std::string& source, const std:
 void check_probability(double p, const std::string& field) {
   if (!(p >= 0 && p <= 1))
     throw InputError::field(field, fmt::format("must be in [0, 1], got {}", p));
-}
-
-// "[json.exception.parse_error.101] parse error at ..." -> "parse error at ..."
-std::string without_exception_tag(const std::string& message) {
-  const auto end = message.find("] ");
-  return end == std::string::npos ? message : message.substr(end + 2);
 }
 
 }  // namespace
@@ -233,33 +229,11 @@ json instance_to_json(const Instance& in, const json& meta) {
   return root;
 }
 
-Instance load_instance(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError(fmt::format("{}: cannot open instance file", path));
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // Report the line of the byte where parsing stopped (1-based).
-    const auto stop = static_cast<std::ptrdiff_t>(std::min<std::size_t>(e.byte, text.size()));
-    const auto line =
-        1 + static_cast<std::size_t>(std::count(
-                text.begin(), text.begin() + std::max<std::ptrdiff_t>(stop - 1, 0), '\n'));
-    throw InputError::at(path, line, "malformed JSON: " + without_exception_tag(e.what()));
-  } catch (const json::exception& e) {
-    // e.g. a number too large for a double
-    throw InputError(fmt::format("{}: malformed JSON: {}", path, without_exception_tag(e.what())));
-  }
-  return instance_from_json(root, path);
-}
+Instance load_instance(const std::string& path) { return instance_from_json(read_json_file(path), path); }
 
 void save_instance(const Instance& instance, const json& meta, const std::string& path) {
   validate(instance);
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw InputError(fmt::format("{}: cannot write instance file", path));
-  file << instance_to_json(instance, meta).dump(1) << '\n';
-  if (!file) throw InputError(fmt::format("{}: write failed", path));
+  write_file_atomically(path, instance_to_json(instance, meta).dump(1) + "\n");
 }
 
 }  // namespace fleetopt::faas

@@ -6,6 +6,7 @@
 #include <coin/CoinPackedMatrix.hpp>
 #include <stdexcept>
 
+#include "fleetopt/core/limits.h"
 #include "fleetopt/faas/policy_table.h"
 
 namespace fleetopt::faas {
@@ -41,6 +42,9 @@ PlacementLp::PlacementLp(int nodes, int classes, int resources, RejectOption rej
   if (nodes < 1 || classes < 1 || resources < 1) {
     throw std::invalid_argument("PlacementLp: sizes must be positive");
   }
+  // Every LP goes through here, so this one check covers every front end: CLP
+  // asserts on NaN, infinite or huge (>= 1e25) objective coefficients.
+  if (reject_.enabled) limits::check_range(reject_.cost, 0, limits::kMaxCost, "--reject-cost");
   build();
 }
 

@@ -64,7 +64,8 @@ nlohmann::json ForecastTrainResult::to_json() const {
 
 ForecastTrainResult train_forecaster(const Workload& w, const ForecastTrainOptions& o, const std::string& out) {
   if (!(o.validation_share > 0 && o.validation_share < 1)) {
-    throw InputError::field("--validation-share", "must be in (0, 1)");
+    // Not a command-line option of `train forecast`: name the library field.
+    throw InputError::field("ForecastTrainOptions.validation_share", "must be in (0, 1)");
   }
   const auto split = static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1 - o.validation_share)));
   Rng rng(o.seed);

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
+#include "fleetopt/core/output_file.h"
 #include "fleetopt/fireplace/features.h"
 
 namespace fleetopt::fireplace {
@@ -33,11 +35,7 @@ nlohmann::json FirePlaceModel::to_json(const ModelInfo& info, const nlohmann::js
 }
 
 void FirePlaceModel::save(const std::string& path, const ModelInfo& info, const nlohmann::json& xgboost_model) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(fmt::format("{}: cannot open for writing", path));
-  out << to_json(info, xgboost_model).dump();
-  out.close();
-  if (!out) throw InputError(fmt::format("{}: write failed", path));
+  write_file_atomically(path, to_json(info, xgboost_model).dump());
 }
 
 FirePlaceModel FirePlaceModel::from_json(const nlohmann::json& doc, const std::string& where) {
@@ -89,15 +87,7 @@ FirePlaceModel FirePlaceModel::from_json(const nlohmann::json& doc, const std::s
 }
 
 FirePlaceModel FirePlaceModel::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open FirePlace model", path));
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", path, e.byte, e.what()));
-  }
-  return from_json(doc, path);
+  return from_json(read_json_file(path), path);
 }
 
 std::shared_ptr<const FirePlaceModel> FirePlaceModel::load_shared(const std::string& path) {

@@ -112,14 +112,18 @@ void check_options(const TrainOptions& o) {
   if (!(o.validation_share > 0 && o.validation_share < 1)) {
     throw InputError::field("--validation-share", "must be in (0, 1)");
   }
+  // Each message names the command-line option that sets the value.
   const KindParams& p = o.params;
-  if (p.tree_depth < 1 || p.tree_depth > 20 || p.forest_depth < 1 || p.forest_depth > 20 ||
-      p.boosted_depth < 1 || p.boosted_depth > 20) {
-    throw InputError::field("--depth", "tree depths must be in [1, 20]");
-  }
-  if (p.forest_trees < 1 || p.forest_trees > 10000 || p.boosted_rounds < 1 || p.boosted_rounds > 10000) {
-    throw InputError::field("--trees", "tree counts must be in [1, 10000]");
-  }
+  auto in_range = [](const char* option, int value, int lo, int hi) {
+    if (value < lo || value > hi) {
+      throw InputError::field(option, fmt::format("must be in [{}, {}], got {}", lo, hi, value));
+    }
+  };
+  in_range("--tree-depth", p.tree_depth, 1, 20);
+  in_range("--forest-depth", p.forest_depth, 1, 20);
+  in_range("--boosted-depth", p.boosted_depth, 1, 20);
+  in_range("--forest-trees", p.forest_trees, 1, 10000);
+  in_range("--boosted-rounds", p.boosted_rounds, 1, 10000);
   if (o.targets.empty()) throw InputError::field("--target", "name at least one target");
   for (const auto& k : o.kinds) {
     for (const auto& t : o.targets) booster_params(k, t, p, 1);  // validates the names

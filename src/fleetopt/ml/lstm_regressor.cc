@@ -1,11 +1,14 @@
 #include "fleetopt/ml/lstm_regressor.h"
 
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/exit_codes.h"
+#include "fleetopt/core/output_file.h"
 
 namespace fleetopt::ml {
 namespace {
@@ -104,11 +107,18 @@ void LstmRegressor::save(const std::string& path) const {
   archive.write("fleetopt_lstm_shape",
                 torch::tensor({shape_.channels, shape_.hidden, shape_.layers, shape_.outputs}, torch::kInt64));
   archive.write("fleetopt_metadata", torch::tensor(metadata_, torch::kFloat64));
+  // Serialised in memory first: torch's file writer throws from its
+  // destructor when a write fails (std::terminate, SIGABRT), so it never
+  // touches the file system; the bytes then go through the checked writer.
+  std::ostringstream bytes;
   try {
-    archive.save_to(path);
+    archive.save_to(bytes);
   } catch (const c10::Error& e) {
-    throw InputError(fmt::format("{}: cannot write model: {}", path, e.what_without_backtrace()));
+    throw OutputError(fmt::format("{}: cannot serialise model: {}", path, e.what_without_backtrace()));
   }
+  AtomicFile out(path);
+  out.write(bytes.view());
+  out.commit();
 }
 
 LstmRegressor LstmRegressor::load(const std::string& path) {

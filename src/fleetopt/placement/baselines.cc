@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/placement/candidates.h"
 
 namespace fleetopt {
@@ -67,6 +68,7 @@ PlacerFactory heuristic_factory(Heuristic heuristic) {
     o.heuristic = heuristic;
     o.basis = parse_basis(spec, LoadBasis::kRequests);
     o.candidates = spec.int_option("k", 0);
+    limits::check_count(o.candidates, 0, limits::kMaxCandidates, "policy " + spec.text + " option k");
     return std::make_unique<HeuristicPlacer>(spec.text, o);
   };
 }

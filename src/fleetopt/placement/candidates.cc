@@ -18,6 +18,9 @@ void sample_feasible_hosts(const ClusterState& cluster, const Resources& request
   out.clear();
   const auto n = cluster.num_hosts();
   if (n == 0 || k <= 0) return;
+  // More candidates than hosts means every host: capping keeps the draws
+  // below bounded (k = 1e6 on 30 hosts once meant 8e6 draws per decision).
+  k = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(k), n));
   // Rejection sampling: a bounded number of draws keeps it O(k) when hosts
   // mostly fit; duplicates are skipped so the k picks are distinct.
   const int max_draws = 8 * k + 16;

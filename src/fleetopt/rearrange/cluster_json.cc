@@ -10,37 +10,16 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
+#include "fleetopt/core/limits.h"
+#include "fleetopt/rearrange/rules.h"
 
 namespace fleetopt::rearrange {
 namespace {
 
 using nlohmann::json;
 
-json parse_text(const std::string& text, const std::string& source) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::size_t byte = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(byte), '\n'));
-    std::string what = e.what();
-    auto colon = what.find(": ");  // drop nlohmann's own "[json.exception...] parse error at ..."
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    throw InputError::at(source, line, "invalid JSON: " + what);
-  } catch (const json::exception& e) {
-    // e.g. "number overflow parsing '1e400'": name the line of that token.
-    std::string what = e.what();
-    std::size_t line = 0;
-    auto open = what.find('\''), close = what.rfind('\'');
-    if (open != std::string::npos && close > open) {
-      auto at = text.find(what.substr(open + 1, close - open - 1));
-      if (at != std::string::npos) line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    }
-    auto colon = what.find("] ");
-    if (colon != std::string::npos) what = what.substr(colon + 2);
-    if (line > 0) throw InputError::at(source, line, "invalid JSON: " + what);
-    throw InputError(source + ": invalid JSON: " + what);
-  }
-}
+json parse_text(const std::string& text, const std::string& source) { return parse_json_text(text, source); }
 
 class Reader {
  public:
@@ -69,7 +48,9 @@ class Reader {
     if (!std::isfinite(x) || x < 0 || (positive && x <= 0)) {
       fail(field, positive ? "expected a finite number > 0" : "expected a finite number >= 0");
     }
-    if (x > 1e15) fail(field, fmt::format("{:g} is implausibly large", x));
+    if (x > limits::kMaxResourceAmount) {
+      fail(field, fmt::format("{:g} is implausibly large (limit {:g})", x, limits::kMaxResourceAmount));
+    }
     return x;
   }
 
@@ -143,6 +124,41 @@ DimMask read_dims(const Reader& r, const json& doc) {
   return dims;
 }
 
+Resources read_overcommit(const Reader& r, const json& doc, DimMask dims) {
+  Resources oc;
+  for (int d = 0; d < kMaxDims; ++d) oc[d] = 1;
+  if (!doc.contains("overcommit")) return oc;
+  Resources given = r.resources(doc["overcommit"], "overcommit", dims, false);
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (has_dim(dims, d) && doc["overcommit"].contains(std::string(kDimNames[static_cast<std::size_t>(d)]))) {
+      if (given[d] <= 0) r.fail(fmt::format("overcommit.{}", kDimNames[static_cast<std::size_t>(d)]), "expected > 0");
+      oc[d] = given[d];
+    }
+  }
+  return oc;
+}
+
+Host read_host(const Reader& r, const json& j, const std::string& where, DimMask dims) {
+  r.only_fields(j, where, {"id", "capacity", "reserve", "bandwidth_gbps", "tags"});
+  Host h;
+  if (!j.contains("id")) r.fail(where + ".id", "missing");
+  h.id = r.id(j["id"], where + ".id");
+  if (!j.contains("capacity")) r.fail(where + ".capacity", "missing");
+  h.capacity = r.resources(j["capacity"], where + ".capacity", dims, true);
+  if (j.contains("reserve")) {
+    h.reserve = r.resources(j["reserve"], where + ".reserve", dims, false);
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (h.reserve[d] > h.capacity[d]) {
+        r.fail(fmt::format("{}.reserve.{}", where, kDimNames[static_cast<std::size_t>(d)]),
+               fmt::format("{:g} is larger than the capacity {:g}", h.reserve[d], h.capacity[d]));
+      }
+    }
+  }
+  if (j.contains("bandwidth_gbps")) h.bandwidth_gbps = r.number(j["bandwidth_gbps"], where + ".bandwidth_gbps", true);
+  if (j.contains("tags")) h.tags = r.strings(j["tags"], where + ".tags");
+  return h;
+}
+
 void read_vm_extras(const Reader& r, const json& j, const std::string& where, Vm& vm, Cluster& c) {
   vm.memory_gb = j.contains("memory_gb") ? r.number(j["memory_gb"], where + ".memory_gb")
                                          : (has_dim(c.dims, kMem) ? vm.demand[kMem] : 0.0);
@@ -169,15 +185,6 @@ std::int32_t read_host_ref(const Reader& r, const json& j, const std::string& wh
 
 }  // namespace
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open file", path));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: read error", path));
-  return buf.str();
-}
-
 ClusterFile parse_cluster_json(const std::string& text, const std::string& source) {
   Reader r(source);
   json doc = parse_text(text, source);
@@ -186,12 +193,9 @@ ClusterFile parse_cluster_json(const std::string& text, const std::string& sourc
   Cluster& c = out.cluster;
   c.dims = read_dims(r, doc);
   if (doc.contains("overcommit")) {
-    Resources oc = r.resources(doc["overcommit"], "overcommit", c.dims, false);
+    Resources oc = read_overcommit(r, doc, c.dims);
     for (int d = 0; d < kMaxDims; ++d) {
-      if (has_dim(c.dims, d) && doc["overcommit"].contains(std::string(kDimNames[static_cast<std::size_t>(d)]))) {
-        if (oc[d] <= 0) r.fail(fmt::format("overcommit.{}", kDimNames[static_cast<std::size_t>(d)]), "expected > 0");
-        c.overcommit[d] = oc[d];
-      }
+      if (has_dim(c.dims, d)) c.overcommit[d] = oc[d];
     }
   }
   if (!doc.contains("hosts") || !doc["hosts"].is_array()) r.fail("hosts", "missing or not an array");
@@ -199,17 +203,7 @@ ClusterFile parse_cluster_json(const std::string& text, const std::string& sourc
   const json& hosts = doc["hosts"];
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     std::string where = fmt::format("hosts[{}]", i);
-    const json& j = hosts[i];
-    r.only_fields(j, where, {"id", "capacity", "reserve", "bandwidth_gbps", "tags"});
-    Host h;
-    if (!j.contains("id")) r.fail(where + ".id", "missing");
-    h.id = r.id(j["id"], where + ".id");
-    if (!j.contains("capacity")) r.fail(where + ".capacity", "missing");
-    h.capacity = r.resources(j["capacity"], where + ".capacity", c.dims, true);
-    if (j.contains("reserve")) h.reserve = r.resources(j["reserve"], where + ".reserve", c.dims, false);
-    if (j.contains("bandwidth_gbps")) h.bandwidth_gbps = r.number(j["bandwidth_gbps"], where + ".bandwidth_gbps", true);
-    if (j.contains("tags")) h.tags = r.strings(j["tags"], where + ".tags");
-    c.hosts.push_back(std::move(h));
+    c.hosts.push_back(read_host(r, hosts[i], where, c.dims));
   }
   const json& vms = doc["vms"];
   std::vector<std::string> host_ids;
@@ -248,21 +242,50 @@ PlanInput parse_plan_input(const std::string& a_text, const std::string& a_sourc
   Reader r(b_source);
   json doc = parse_text(b_text, b_source);
   r.only_fields(doc, "", {"resources", "overcommit", "rules", "hosts", "vms"});
+  // B describes where A's VMs go: whatever else it repeats is read with the
+  // same checks as in A and must agree with A, which the planner uses.
   if (doc.contains("resources") && read_dims(r, doc) != c.dims) r.fail("resources", "differs from A");
+  if (doc.contains("overcommit")) {
+    Resources oc = read_overcommit(r, doc, c.dims);
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (has_dim(c.dims, d) && oc[d] != c.overcommit[d]) {
+        r.fail(fmt::format("overcommit.{}", kDimNames[static_cast<std::size_t>(d)]), "differs from A");
+      }
+    }
+  }
+  if (doc.contains("rules")) {
+    try {
+      standard_rules(c, &doc["rules"]);  // the same validation as A's rules
+    } catch (const InputError& e) {
+      throw InputError(b_source + ": " + e.what());
+    }
+    if (doc["rules"] != in.a.rules) r.fail("rules", "differs from A (rules belong to the cluster: give them in A)");
+  }
   if (doc.contains("hosts")) {
     const json& hosts = doc["hosts"];
     if (!hosts.is_array()) r.fail("hosts", "expected an array");
+    std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < hosts.size(); ++i) {
       std::string where = fmt::format("hosts[{}]", i);
-      r.only_fields(hosts[i], where, {"id", "capacity", "reserve", "bandwidth_gbps", "tags"});
-      if (!hosts[i].contains("id")) r.fail(where + ".id", "missing");
-      std::string id = r.id(hosts[i]["id"], where + ".id");
+      const json& j = hosts[i];
+      r.only_fields(j, where, {"id", "capacity", "reserve", "bandwidth_gbps", "tags"});
+      if (!j.contains("id")) r.fail(where + ".id", "missing");
+      std::string id = r.id(j["id"], where + ".id");
+      if (!seen.insert(id).second) r.fail(where + ".id", fmt::format("duplicate host id '{}'", id));
       std::int32_t h = c.find_host(id);
       if (h < 0) r.fail(where + ".id", fmt::format("host '{}' is not in A", id));
-      if (hosts[i].contains("capacity") &&
-          !(r.resources(hosts[i]["capacity"], where + ".capacity", c.dims, true) == c.host(h).capacity)) {
+      const Host& in_a = c.host(h);
+      if (j.contains("capacity") && !(r.resources(j["capacity"], where + ".capacity", c.dims, true) == in_a.capacity)) {
         r.fail(where + ".capacity", "differs from A");
       }
+      if (j.contains("reserve") && !(r.resources(j["reserve"], where + ".reserve", c.dims, false) == in_a.reserve)) {
+        r.fail(where + ".reserve", "differs from A");
+      }
+      if (j.contains("bandwidth_gbps") &&
+          r.number(j["bandwidth_gbps"], where + ".bandwidth_gbps", true) != in_a.bandwidth_gbps) {
+        r.fail(where + ".bandwidth_gbps", "differs from A");
+      }
+      if (j.contains("tags")) r.strings(j["tags"], where + ".tags");
     }
   }
   if (!doc.contains("vms") || !doc["vms"].is_array()) r.fail("vms", "missing or not an array");

@@ -48,7 +48,4 @@ PlanInput read_plan_input(const std::string& a_path, const std::string& b_path);
 
 nlohmann::json cluster_to_json(const Cluster& c, const Placement& p, const nlohmann::json& rules = {});
 
-// Reads a whole file; InputError when it cannot be read.
-std::string read_text_file(const std::string& path);
-
 }  // namespace fleetopt::rearrange

@@ -100,8 +100,8 @@ TEST(ClusterJson, RejectsBadInputNamingTheField) {
   std::string truncated = base.substr(0, base.size() / 2);
   std::string err = error_of(truncated);
   EXPECT_NE(err.find("a.json:"), std::string::npos) << err;
-  EXPECT_NE(err.find("invalid JSON"), std::string::npos) << err;
-  EXPECT_NE(error_of("").find("invalid JSON"), std::string::npos);
+  EXPECT_NE(err.find("malformed JSON"), std::string::npos) << err;
+  EXPECT_NE(error_of("").find("malformed JSON"), std::string::npos);
   EXPECT_NE(error_of("[]").find("expected an object"), std::string::npos);
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "fleetopt/core/progress.h"
+
 namespace fleetopt::rearrange {
 namespace {
 
@@ -43,7 +45,7 @@ inline void set_key_host(std::string& key, std::size_t i, std::int32_t h) {
 
 SearchResult exact_search(const Cluster& c, const RuleSet& rules, const MigrationCost& cost,
                           const Placement& start, const Placement& goal, std::int64_t budget,
-                          double cost_bound) {
+                          double cost_bound, double memory_budget_bytes) {
   SearchResult result;
   std::vector<std::int32_t> movable;
   for (std::int32_t v = 0; v < c.num_vms(); ++v) {
@@ -83,9 +85,16 @@ SearchResult exact_search(const Cluster& c, const RuleSet& rules, const Migratio
   keys.push_back(current);
   seen.emplace(current, 0);
   open.push({nodes[0].h, 0, 0});
-  const std::size_t max_nodes = static_cast<std::size_t>(std::max<std::int64_t>(budget, 1)) * 8;
+  // Per state: its node, its key twice (the key list and the seen map, each a
+  // heap string) with the map's entry, and a few queue entries.
+  const double bytes_per_state = static_cast<double>(sizeof(Node)) + 2.0 * (32.0 + 2.0 * static_cast<double>(m)) +
+                                 64.0 + 3.0 * static_cast<double>(sizeof(OpenEntry));
+  const double by_memory = std::max(1.0, memory_budget_bytes / bytes_per_state);
+  const std::size_t max_nodes = static_cast<std::size_t>(
+      std::min(static_cast<double>(std::max<std::int64_t>(budget, 1)) * 8.0, by_memory));
 
   std::string child;
+  Progress progress("exact search (states)", static_cast<std::uint64_t>(std::max<std::int64_t>(budget, 1)));
   while (!open.empty()) {
     OpenEntry top = open.top();
     open.pop();
@@ -115,6 +124,7 @@ SearchResult exact_search(const Cluster& c, const RuleSet& rules, const Migratio
       return result;
     }
     ++result.expanded;
+    progress.advance();
     // Bring the occupancy to this node's state.
     for (std::size_t i = 0; i < m; ++i) {
       std::int32_t was = key_host(current, i), now = key_host(key, i);

@@ -26,8 +26,11 @@ struct SearchResult {
 // start and goal run the same VMs. Only paths cheaper than cost_bound are
 // considered (kExhausted then means "none cheaper"). kTooLarge: the instance
 // has too many (movable VMs x hosts) to try.
+// kBudget: `budget` states expanded, or the states kept would take more than
+// memory_budget_bytes (estimated per state from its key length).
 SearchResult exact_search(const Cluster& c, const RuleSet& rules, const MigrationCost& cost,
                           const Placement& start, const Placement& goal, std::int64_t budget,
-                          double cost_bound = std::numeric_limits<double>::infinity());
+                          double cost_bound = std::numeric_limits<double>::infinity(),
+                          double memory_budget_bytes = limits::kDefaultMemoryBudgetBytes);
 
 }  // namespace fleetopt::rearrange

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetopt/core/limits.h"
 #include "fleetopt/rearrange/cost.h"
 #include "fleetopt/rearrange/model.h"
 #include "fleetopt/rearrange/rules.h"
@@ -59,6 +60,10 @@ struct PlannerOptions {
   PlanLimits limits;
   // States the exact search may expand before answering "unknown".
   std::int64_t search_budget = 200'000;
+  // ... and the memory its states may take (estimated): a large state budget
+  // on a wide instance would otherwise grow by ~100 MB/s until the machine
+  // runs out.
+  double memory_budget_bytes = limits::kDefaultMemoryBudgetBytes;
   // Use the exact search when the fast ordering phase gets stuck.
   bool exact_fallback = true;
   // When the fast phase needed temporary moves and at most this many VMs can

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -366,7 +367,8 @@ Plan plan_migrations(const Cluster& c, const RuleSet& rules, const MigrationCost
       plan.reason = ordered.deadlock + " (exact search disabled)";
       return plan;
     }
-    SearchResult found = exact_search(c, rules, cost, start, goal, options.search_budget);
+    SearchResult found = exact_search(c, rules, cost, start, goal, options.search_budget,
+                                      std::numeric_limits<double>::infinity(), options.memory_budget_bytes);
     plan.used_exact_search = true;
     plan.states_explored = found.expanded;
     switch (found.outcome) {
@@ -381,8 +383,9 @@ Plan plan_migrations(const Cluster& c, const RuleSet& rules, const MigrationCost
         return plan;
       case SearchResult::Outcome::kBudget:
         plan.status = PlanStatus::kUnknown;
-        plan.reason = fmt::format("undecided: the exact search stopped at its budget of {} states; {}",
-                                  found.expanded, ordered.deadlock);
+        plan.reason = fmt::format("undecided: the exact search stopped at its budget after {} states (budgets: {} "
+                                  "states, {:.0f} MB); {}", found.expanded, options.search_budget,
+                                  options.memory_budget_bytes / 1e6, ordered.deadlock);
         return plan;
       case SearchResult::Outcome::kTooLarge:
         plan.status = PlanStatus::kUnknown;
@@ -398,7 +401,8 @@ Plan plan_migrations(const Cluster& c, const RuleSet& rules, const MigrationCost
     std::int32_t movable = 0;
     for (std::size_t v = 0; v < n; ++v) movable += start[v] != kNoHost && !c.vms[v].pinned;
     if (movable <= options.improve_max_vms) {
-      SearchResult better = exact_search(c, rules, cost, start, goal, options.search_budget, seq_cost);
+      SearchResult better =
+          exact_search(c, rules, cost, start, goal, options.search_budget, seq_cost, options.memory_budget_bytes);
       plan.states_explored += better.expanded;
       if (better.outcome == SearchResult::Outcome::kFound) {
         seq = std::move(better.moves);

@@ -256,6 +256,21 @@ TEST(Planner, BudgetExhaustedSaysUnknownNotInfeasible) {
   EXPECT_EQ(plan.status, PlanStatus::kInfeasible);
 }
 
+// Issue 9 (defect 3): a huge state budget no longer means unbounded memory;
+// the search stops at its memory budget and says why.
+TEST(Planner, Defect3_MemoryBudgetStopsTheSearchBeforeTheStateBudget) {
+  Cluster c = cpu_cluster({2, 2, 1, 1, 1, 1}, {2, 2, 1, 1});
+  PlannerOptions opts;
+  opts.search_budget = 100'000'000;
+  opts.memory_budget_bytes = 1000;  // a handful of states
+  Plan plan = plan_and_check(c, on({1, 2, 3, 4}), on({2, 1, 3, 4}), opts);
+  EXPECT_EQ(plan.status, PlanStatus::kUnknown);
+  EXPECT_NE(plan.reason.find("MB"), std::string::npos) << plan.reason;
+  opts.memory_budget_bytes = 1e9;
+  plan = plan_and_check(c, on({1, 2, 3, 4}), on({2, 1, 3, 4}), opts);
+  EXPECT_EQ(plan.status, PlanStatus::kInfeasible);
+}
+
 TEST(Planner, ExactSearchRescuesWhatTheOrderingPhaseMisses) {
   // Moving a straight to its target (h3) first would fill the only host the
   // b/c swap can use; the ordering phase alone cannot undo that choice, the

@@ -79,6 +79,7 @@ SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer
     if (hi >= max_hosts) {
       result.largest_tried = hi;
       result.at_size = runs.at(hi);
+      result.set_by = result.at_size.rejected > 0 ? "rejections" : "overload";
       return result;  // not found
     }
     hi = static_cast<std::int32_t>(std::min<std::int64_t>(std::int64_t{hi} * 2, max_hosts));
@@ -103,6 +104,11 @@ SizingResult size_fleet(const Workload& workload, const PlacerMaker& make_placer
   result.servers_needed = hi;
   result.largest_tried = hi;
   result.at_size = runs.at(hi);
+  if (hi <= std::max<std::int32_t>(1, result.lower_bound)) {
+    result.set_by = "requests";
+  } else if (auto below = runs.find(hi - 1); below != runs.end()) {
+    result.set_by = below->second.rejected > 0 ? "rejections" : "overload";
+  }
   return result;
 }
 

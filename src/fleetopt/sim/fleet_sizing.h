@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "fleetopt/sim/simulator.h"
@@ -33,6 +34,12 @@ struct SizingResult {
   std::int32_t largest_tried = 0;  // when not found: this many hosts still failed
   int simulations = 0;
   SimMetrics at_size;              // metrics of the run at servers_needed
+  // What decides the answer, so a size set by a VM no host could admit is
+  // told apart from one set by overload: "requests" (servers_needed is the
+  // request lower bound), "rejections" (one host fewer rejects a VM; when not
+  // found: the largest fleet tried still rejects one), "overload" (one host
+  // fewer, or the largest fleet tried, exceeds the overload limit).
+  std::string set_by;
 };
 
 using PlacerMaker = std::function<std::unique_ptr<Placer>()>;

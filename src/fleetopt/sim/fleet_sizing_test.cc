@@ -67,6 +67,38 @@ TEST(FleetSizing, PackingNeverMeetsAZeroLimitButMeetsALooseOne) {
   EXPECT_NEAR(r.at_size.overload_rate, 4.0 / 6.0, 1e-12);
 }
 
+// Issue 9, item 7: a size set by a VM no host admits is told apart from one
+// set by overload.
+TEST(FleetSizing, SetByNamesWhatDecidesTheAnswer) {
+  SizingOptions o;
+  o.overload_limit = 0;
+  o.max_hosts = 16;
+  EXPECT_EQ(size_fleet(six_vms(), maker("worst-fit"), base(), o).set_by, "overload");  // 2 hosts overload
+  EXPECT_EQ(size_fleet(six_vms(), maker("first-fit"), base(), o).set_by, "overload");  // never found
+  o.overload_limit = 0.7;
+  EXPECT_EQ(size_fleet(six_vms(), maker("first-fit"), base(), o).set_by, "requests");  // at the bound, 2
+
+  // 3-cpu VMs on 4-cpu hosts without overcommit: one VM a host, so 6 hosts
+  // against a bound of 5 (18 / 4), and 5 hosts reject one.
+  o.overload_limit = 1;
+  Workload w = six_vms();
+  for (auto& inst : w.instances) inst.request = make_resources(3, 1);
+  SimConfig strict;
+  SizingResult r = size_fleet(w, maker("first-fit"), strict, o);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.servers_needed, 6);
+  EXPECT_EQ(r.lower_bound, 5);
+  EXPECT_EQ(r.set_by, "rejections");
+  EXPECT_EQ(r.at_size.rejected, 0);
+
+  // A VM larger than any host: no fleet size passes, because of it.
+  w.instances[0].request = make_resources(5, 1);
+  SizingResult never = size_fleet(w, maker("first-fit"), strict, o);
+  EXPECT_FALSE(never.found);
+  EXPECT_EQ(never.set_by, "rejections");
+  EXPECT_GT(never.at_size.rejected, 0);
+}
+
 TEST(FleetSizing, RejectsBadLimit) {
   SizingOptions o;
   o.overload_limit = 1.5;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/trace/text_file.h"
 
 namespace fleetopt {
@@ -137,6 +138,9 @@ Workload read_alibaba2023(const std::string& dir, const Alibaba2023Options& opts
     if (!created) throw InputError::at(path, n, "empty creation_time");
     auto deleted = optional_number(f[h["deletion_time"]], path, n, "deletion_time");
     auto scheduled = optional_number(f[h["scheduled_time"]], path, n, "scheduled_time");
+    limits::check_time_at(*created, path, n, "creation_time");
+    if (deleted) limits::check_time_at(*deleted, path, n, "deletion_time");
+    if (scheduled) limits::check_time_at(*scheduled, path, n, "scheduled_time");
     std::string_view phase = text::trim(f[h["pod_phase"]]);
     if (!scheduled) {
       ++never_scheduled;

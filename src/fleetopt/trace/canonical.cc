@@ -15,6 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
+#include "fleetopt/core/limits.h"
+#include "fleetopt/core/output_file.h"
 #include "fleetopt/trace/defaults.h"
 #include "fleetopt/trace/text_file.h"
 
@@ -28,32 +31,26 @@ std::int64_t life_steps(const Instance& inst, double step) {
       1, static_cast<std::int64_t>(std::ceil((inst.departure - inst.arrival) / step - 1e-9)));
 }
 
-// Buffered writer that reports failures with the file name.
+// Buffered writer over an AtomicFile (every write checked, OutputError naming
+// the file on failure).
 class Output {
  public:
-  explicit Output(std::string path)
-      : path_(std::move(path)), file_(std::fopen(path_.c_str(), "wb"), &std::fclose) {
-    if (!file_) throw InputError(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
-  }
+  explicit Output(std::string path) : file_(std::move(path)) {}
   fmt::memory_buffer& buffer() { return buffer_; }
   void flush_if_large() {
     if (buffer_.size() > (1 << 20)) flush();
   }
   void close() {
     flush();
-    std::FILE* f = file_.release();
-    if (std::fclose(f) != 0) throw InputError(fmt::format("{}: write failed", path_));
+    file_.commit();
   }
 
  private:
   void flush() {
-    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_.get()) != buffer_.size()) {
-      throw InputError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
-    }
+    file_.write(std::string_view(buffer_.data(), buffer_.size()));
     buffer_.clear();
   }
-  std::string path_;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  AtomicFile file_;
   fmt::memory_buffer buffer_;
 };
 
@@ -261,11 +258,7 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
   json meta = json::object();
   const std::string meta_path = text::join_path(dir, "workload.json");
   if (text::exists(meta_path)) {
-    try {
-      meta = json::parse(text::read_file(meta_path));
-    } catch (const json::parse_error& e) {
-      throw InputError(fmt::format("{}: {}", meta_path, e.what()));
-    }
+    meta = read_json_file(meta_path);
     if (!meta.is_object()) throw InputError::field(meta_path, "expected a JSON object");
     if (meta.contains("format") && meta["format"] != "fleetopt-workload") {
       throw InputError::field(meta_path + ": format", "expected \"fleetopt-workload\"");
@@ -278,7 +271,7 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
     sink->note(meta_path + " not found: step 300 s, start/end from the instances");
   }
   w.step_seconds = number_field(meta, "step_seconds", 300, meta_path);
-  if (!(w.step_seconds > 0)) throw InputError::field(meta_path + ": step_seconds", "must be positive");
+  limits::check_range(w.step_seconds, limits::kMinStepSeconds, limits::kMaxStepSeconds, meta_path + ": step_seconds");
 
   const std::string inst_path = text::join_path(dir, "instances.csv");
   const std::string data = text::read_file(inst_path);
@@ -317,6 +310,8 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
     Instance inst;
     inst.arrival = cell(f[arr_col], inst_path, n, "arrival");
     inst.departure = cell(f[dep_col], inst_path, n, "departure");
+    limits::check_time_at(inst.arrival, inst_path, n, "arrival");
+    limits::check_time_at(inst.departure, inst_path, n, "departure");
     if (inst.departure <= inst.arrival) {
       throw InputError::at(inst_path, n, fmt::format("departure {} is not after arrival {}",
                                                      inst.departure, inst.arrival));
@@ -325,6 +320,7 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
       if (dim_of[c] < 0) continue;
       double v = cell(f[c], inst_path, n, header_copy[c]);
       if (v < 0) throw InputError::at(inst_path, n, fmt::format("{}: negative size {}", header_copy[c], v));
+      limits::check_amount_at(v, inst_path, n, header_copy[c]);
       inst.request[dim_of[c]] = v;
     }
     w.instances.push_back(inst);
@@ -346,6 +342,14 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
   w.start = number_field(meta, "start", first, meta_path);
   w.end = number_field(meta, "end", last, meta_path);
   if (w.start > first) throw InputError::field(meta_path + ": start", "is after the first arrival");
+  if (!(w.end > w.start)) {
+    throw InputError::field(meta_path + ": end", fmt::format("{} is not after start {}", w.end, w.start));
+  }
+  if (w.end - w.start > limits::kMaxHorizonSeconds) {
+    throw InputError::field(meta_path + ": end", fmt::format("the workload would span {:.0f} days; the limit is {:.0f}",
+                                                             (w.end - w.start) / 86400,
+                                                             limits::kMaxHorizonSeconds / 86400));
+  }
   if (meta.contains("default_host")) {
     w.default_host = resources_from_json(meta["default_host"], meta_path + ": default_host");
   } else {
@@ -369,10 +373,12 @@ Workload read_canonical(const std::string& dir, ReadReport* report) {
   return w;
 }
 
-void write_canonical(const Workload& w, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
+void write_canonical(const Workload& w, const std::string& target) {
+  // Written into a fresh staging directory swapped in at the end: an
+  // interrupted conversion leaves the old directory (or none), and no file of
+  // an earlier conversion survives into the new one.
+  AtomicDirectory staging(target);
+  const std::string& dir = staging.staging();
   std::vector<int> dims;
   for (int d = 0; d < kMaxDims; ++d) {
     if (has_dim(w.dims, d)) dims.push_back(d);
@@ -445,10 +451,13 @@ void write_canonical(const Workload& w, const std::string& dir) {
     hosts.push_back({{"id", h.id}, {"capacity", resources_json(h.capacity, w.dims)}});
   }
   if (!w.hosts.empty()) meta["hosts"] = hosts;
-  Output out(text::join_path(dir, "workload.json"));
-  const std::string text = meta.dump(2) + "\n";
-  out.buffer().append(text.data(), text.data() + text.size());
-  out.close();
+  {
+    Output out(text::join_path(dir, "workload.json"));
+    const std::string text = meta.dump(2) + "\n";
+    out.buffer().append(text.data(), text.data() + text.size());
+    out.close();
+  }
+  staging.commit();
 }
 
 }  // namespace fleetopt

@@ -11,22 +11,11 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
 
 namespace fleetopt::text {
 
-std::string read_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  std::string data;
-  char buffer[1 << 16];
-  while (true) {
-    std::size_t n = std::fread(buffer, 1, sizeof buffer, f.get());
-    data.append(buffer, n);
-    if (n < sizeof buffer) break;
-  }
-  if (std::ferror(f.get())) throw InputError(fmt::format("{}: read error", path));
-  return data;
-}
+std::string read_file(const std::string& path) { return read_text_file(path); }
 
 bool Lines::next(std::string_view& line) {
   if (pos_ >= text_.size()) return false;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fleetopt/trace/canonical.h"
 #include "fleetopt/trace/read_report.h"
 #include "fleetopt/trace/test_util.h"
 
@@ -50,6 +51,28 @@ TEST(TextFile, ListFilesSortsAndSkipsHidden) {
   EXPECT_EQ(hidden, 1u);
   testing::expect_input_error([&] { text::list_files(dir.file("missing")); }, "cannot list");
   testing::expect_input_error([&] { text::read_file(dir.file("missing")); }, "cannot open");
+}
+
+// Issue 9, item 5: spreadsheet exports start CSV files with a UTF-8 byte-order
+// mark, which used to reach the header as part of the first column's name.
+TEST(TextFile, ReadFileDropsALeadingUtf8ByteOrderMark) {
+  testing::TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  EXPECT_EQ(text::read_file(dir.write("with_bom.csv", bom + "id,time\nvm1,0\n")), "id,time\nvm1,0\n");
+  EXPECT_EQ(text::read_file(dir.write("only_bom.csv", bom)), "");
+  // Only a leading mark is dropped; one inside the text is data.
+  EXPECT_EQ(text::read_file(dir.write("inner.csv", "a\n" + bom + "b\n")), "a\n" + bom + "b\n");
+  EXPECT_EQ(text::read_file(dir.write("plain.csv", "id\n")), "id\n");
+}
+
+TEST(TextFile, CanonicalInstancesWithAByteOrderMarkRead) {
+  testing::TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  dir.write("instances.csv", bom + "id,arrival,departure,cpu,mem\nvm1,0,600,2,4\nvm2,300,900,1,2\n");
+  dir.write("usage.csv", bom + "id,time,cpu,mem\nvm1,0,1,2\n");
+  Workload w = read_canonical(dir.path(), nullptr);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w.ids.front(), "vm1");
 }
 
 TEST(ReadReport, CountsWarningsAndCapsTheList) {

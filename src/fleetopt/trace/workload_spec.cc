@@ -9,6 +9,7 @@
 
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/trace/alibaba2018.h"
 #include "fleetopt/trace/alibaba2023.h"
 #include "fleetopt/trace/azure2017.h"
@@ -94,12 +95,16 @@ class Options {
     }
     return v;
   }
-  std::uint64_t integer(const std::string& key, std::uint64_t fallback) const {
+  // Counts (vms, shapes) are bounded by the instance limit; seeds are not.
+  std::uint64_t integer(const std::string& key, std::uint64_t fallback,
+                        long long max = limits::kMaxInstances) const {
     if (!has(key)) return fallback;
     long long v = 0;
     if (!parse_int64(text(key, ""), v) || v < 0) throw bad(key, text(key, ""), "a non-negative integer");
+    if (v > max) throw bad(key, text(key, ""), fmt::format("an integer <= {}", max));
     return static_cast<std::uint64_t>(v);
   }
+  std::uint64_t seed() const { return integer("seed", 1, std::numeric_limits<long long>::max()); }
   bool flag(const std::string& key, bool fallback) const {
     if (!has(key)) return fallback;
     std::string v = text(key, "");
@@ -120,7 +125,7 @@ constexpr double kMaxHours = 1e6;
 
 SeriesWorkloadOptions series_options(const Options& o, bool sizes_option) {
   SeriesWorkloadOptions s;
-  s.seed = o.integer("seed", 1);
+  s.seed = o.seed();
   s.static_vms = o.flag("static", false);
   s.max_vms = o.integer("vms", 0);
   s.min_life_share = o.number("min_life", 0.25, 1e-6, 1);
@@ -185,7 +190,7 @@ const std::vector<Reader>& readers() {
        [](const WorkloadSpec&, const Options& o, const std::string& path,
           const std::string& data_dir, ReadReport* r) {
          Azure2017Options a;
-         a.seed = o.integer("seed", 1);
+         a.seed = o.seed();
          a.hours = o.number("hours", 0, 0, kMaxHours);
          a.max_vms = o.integer("vms", 0);
          std::string split = o.choice("split", "test", {"train", "dev", "test"});
@@ -256,7 +261,7 @@ const std::vector<Reader>& readers() {
          SyntheticOptions s;
          s.vms = o.integer("vms", 100);
          s.hours = o.number("hours", 24, 1e-3, 24 * 366);
-         s.seed = o.integer("seed", 1);
+         s.seed = o.seed();
          s.step_seconds = o.number("step", 300, 1, 86400);
          s.shapes = o.integer("shapes", 256);
          return make_synthetic(s);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/trace/defaults.h"
 #include "fleetopt/trace/text_file.h"
 
@@ -79,6 +80,7 @@ LoadSeries read_worldcup98(const std::string& path, ReadReport* report) {
       throw InputError::at(path, n, fmt::format("period: expected 'YYYY-MM-DD HH:MM:SS' or epoch "
                                                 "seconds, got '{}'", text::trim(f[0])));
     }
+    limits::check_time_at(t, path, n, "period");
     if (first_row) {
       series.start = std::floor(t / 60) * 60;
       first_row = false;
@@ -90,8 +92,9 @@ LoadSeries read_worldcup98(const std::string& path, ReadReport* report) {
     if (minute + 1 < series.values.size()) {
       throw InputError::at(path, n, "time goes backwards");
     }
-    if (minute > (std::size_t{1} << 26)) {
-      throw InputError::at(path, n, "more than 2^26 minutes after the first row");
+    if (static_cast<double>(minute) * 60 > limits::kMaxHorizonSeconds) {
+      throw InputError::at(path, n, fmt::format("{:.0f} days after the first row; a trace spans at most {:.0f}",
+                                                static_cast<double>(minute) / 1440, limits::kMaxHorizonSeconds / 86400));
     }
     double count = 0;
     bool is_empty = text::is_blank(f[1]);
