@@ -23,6 +23,7 @@ struct SimulateArgs {
 void run_simulate(const SimulateArgs& args, const GlobalOptions& global) {
   SimConfig config = args.sim.config();
   config.hosts = args.hosts;
+  config.show_progress = true;
   auto placer = make_placer(args.policy);
   Workload w = load_for_command(args.sim.workload, global, args.sim.json);
   SimMetrics m = simulate(w, *placer, config);

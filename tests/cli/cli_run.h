@@ -6,10 +6,14 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "fleetopt/core/scratch_dir.h"
 
 namespace fleetopt::testing {
 
@@ -29,6 +33,40 @@ inline CommandResult run_fleetopt(const std::string& args, const std::string& pr
   while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) r.out += buf.data();
   int status = pclose(pipe);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// The whole text of a file ("" and a test failure if it cannot be read).
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The same run with standard output and standard error kept apart (for
+// commands whose stdout must parse as JSON while warnings go to stderr).
+struct SplitResult {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+  std::string all() const { return out + err; }
+};
+
+inline SplitResult run_fleetopt_split(const std::string& args) {
+  fleetopt::ScratchDir scratch("cli_stderr");
+  const std::string err_path = scratch.path("stderr");
+  const std::string cmd = std::string(FLEETOPT_BIN) + " " + args + " 2>" + err_path;
+  SplitResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.err = read_text(err_path);
   return r;
 }
 

@@ -12,32 +12,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "fleetopt/core/scratch_dir.h"
 
 namespace {
 
-struct CommandResult {
-  int code;
-  std::string out;  // stdout and stderr together
-};
+using fleetopt::testing::CommandResult;
 
-CommandResult run(const std::string& args) {
-  std::string cmd = std::string(FLEETOPT_BIN) + " " + args + " 2>&1";
-  CommandResult r{0, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) r.out += buf.data();
-  int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CommandResult run(const std::string& args) { return fleetopt::testing::run_fleetopt(args); }
 
-nlohmann::json json_of(const CommandResult& r) {
-  auto start = r.out.find('{');
-  EXPECT_NE(start, std::string::npos) << r.out;
-  return nlohmann::json::parse(r.out.substr(start));
-}
+nlohmann::json json_of(const CommandResult& r) { return fleetopt::testing::first_json_object(r.out); }
 
 const char* kSynthetic = "synthetic:@vms=200@hours=12@seed=4";
 

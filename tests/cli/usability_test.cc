@@ -14,48 +14,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "fleetopt/core/scratch_dir.h"
 
 namespace {
 
-struct CommandResult {
-  int code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-  std::string all() const { return out + err; }
-};
+using CommandResult = fleetopt::testing::SplitResult;
 
-CommandResult run(const std::string& args) {
-  fleetopt::ScratchDir scratch("usability_stderr");
-  const std::string err_path = scratch.path("stderr");
-  const std::string cmd = std::string(FLEETOPT_BIN) + " " + args + " 2>" + err_path;
-  CommandResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  std::stringstream text;
-  text << err.rdbuf();
-  r.err = text.str();
-  return r;
-}
+// Runs `fleetopt ARGS` through the shell (as a user pastes it).
+CommandResult run(const std::string& args) { return fleetopt::testing::run_fleetopt_split(args); }
 
 nlohmann::json json_of(const CommandResult& r) {
   EXPECT_EQ(r.code, 0) << r.all();
   return nlohmann::json::parse(r.out);
 }
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read(const std::string& path) { return fleetopt::testing::read_text(path); }
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 

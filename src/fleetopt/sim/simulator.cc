@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "fleetopt/core/cluster.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/progress.h"
 #include "fleetopt/core/stats.h"
 #include "fleetopt/placement/host_history.h"
 
@@ -101,7 +103,10 @@ SimMetrics simulate(const Workload& workload, Placer& placer, const SimConfig& c
     if (has_dim(dims, d)) active_dims.push_back(d);
   }
 
+  std::optional<Progress> progress;
+  if (config.show_progress) progress.emplace("simulate (steps)", static_cast<std::uint64_t>(n_steps));
   for (std::int64_t step = 0; step < n_steps; ++step) {
+    if (progress) progress->advance();
     // 1. Departures due by this step.
     while (!departures.empty() && departures.top().first <= step) {
       std::int32_t vm = departures.top().second;

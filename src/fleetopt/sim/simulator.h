@@ -21,6 +21,7 @@ struct SimConfig {
   Resources overcommit = make_resources(1, 1, 1, 1, 1);
   std::uint64_t seed = 1;
   bool record_latency = true;
+  bool show_progress = false;  // a bar over the steps (one replay at a time only: `simulate`)
 };
 
 // Metrics as defined in DESIGN.md.
