@@ -175,3 +175,49 @@ TEST(Cli, RearrangeDefragFreesAHost) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, ScalePrintsTheDocumentedKeysPerAutoscaler) {
+  CommandResult r = run("scale --workload constant:@clients=300@minutes=6 --autoscaler hpa,vscale --repeat 2 "
+                        "--simulator analytic --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto j = json_of(r);
+  ASSERT_EQ(j["results"].size(), 2u);
+  for (const auto& row : j["results"]) {
+    for (const char* key : {"autoscaler", "slo_minutes", "minutes", "vm_minutes", "requests", "requests_served",
+                            "requests_over_slo", "dropped", "actions", "flaps", "repetitions"}) {
+      EXPECT_TRUE(row.contains(key)) << key;
+    }
+    EXPECT_EQ(row["minutes"], 6);
+    ASSERT_EQ(row["repetitions"].size(), 2u);
+    EXPECT_EQ(row["repetitions"][0]["series"]["p99_ms"].size(), 6u);
+    EXPECT_EQ(row["repetitions"][0]["series"]["vms"]["app"].size(), 6u);
+  }
+}
+
+TEST(Cli, ScaleBadAppOrTraceIsACleanError) {
+  fleetopt::ScratchDir scratch("cli_scale_bad");
+  const std::string app = scratch.write(
+      "app.json", R"({"tiers": [{"name": "web"}], "classes": [{"demand_ms": {"web": -5}}]})");
+  CommandResult r = run("scale --workload constant:@clients=10 --autoscaler hpa --app " + app);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("demand_ms.web: negative demand"), std::string::npos) << r.out;
+  const std::string zero = scratch.write("zero.json", R"({"tiers": [{"name": "web", "min": 0}],
+    "classes": [{"demand_ms": {"web": 5}}]})");
+  r = run("scale --workload constant:@clients=10 --autoscaler hpa --app " + zero);
+  EXPECT_EQ(r.code, 2) << r.out;
+  const std::string unknown = scratch.write("unknown.json", R"({"tiers": [{"name": "web"}],
+    "classes": [{"demand_ms": {"cache": 5}}]})");
+  r = run("scale --workload constant:@clients=10 --autoscaler hpa --app " + unknown);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("unknown tier 'cache'"), std::string::npos) << r.out;
+  const std::string trace = scratch.write("rates.csv", "time_seconds,requests\n0,5\n60,nan\n");
+  r = run("scale --workload rates:" + trace + " --autoscaler hpa");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("rates.csv:3:"), std::string::npos) << r.out;
+  r = run("scale --workload constant:@clients=10 --autoscaler nosuch");
+  EXPECT_EQ(r.code, 2) << r.out;
+}
+
+}  // namespace
