@@ -3,8 +3,11 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 2
 
-.PHONY: deps configure build demo test test-asan bench clean
+.PHONY: deps configure build demo test test-asan bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,5 +36,16 @@ test-asan: deps
 bench: build
 	@bash scripts/run-benchmarks.sh $(BUILD)
 
+# libFuzzer targets (clang, ASan + UBSan) for every reader and the policy and
+# workload grammars, each run FUZZ_SECONDS on a copy of fuzz/corpus/
+# (docs/reliability.md, "Fuzzing").
+fuzz:
+	@FLEETOPT_WITH_TORCH=0 FLEETOPT_WITH_FUZZ=1 bash scripts/install-deps.sh
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DFLEETOPT_FUZZ=ON -DFLEETOPT_WITH_TORCH=OFF -DFLEETOPT_BUILD_BENCH=OFF \
+	  $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	@bash scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 clean:
-	@rm -rf $(BUILD) $(ASAN_BUILD)
+	@rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -15,6 +15,10 @@ packages=(
 if [ "${FLEETOPT_WITH_TORCH:-1}" = "1" ]; then
   packages+=(libtorch-dev)
 fi
+# `make fuzz`: clang and its libFuzzer/sanitizer runtime (only recommended by clang-14).
+if [ "${FLEETOPT_WITH_FUZZ:-0}" = "1" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -46,6 +47,11 @@ std::vector<T> number_array(const json& j, const std::string& where, std::size_t
     } else if (x.is_number()) {
       double v = x.get<double>();
       if (!std::isfinite(v)) throw InputError::field(fmt::format("{}[{}]", where, i), "must be finite");
+      // Node indices and features: a value past 2^53 (1e300, say) has no
+      // integer meaning, and converting it would be undefined.
+      if (std::is_integral_v<T> && std::abs(v) > 9007199254740992.0) {
+        throw InputError::field(fmt::format("{}[{}]", where, i), fmt::format("{:g} is out of range", v));
+      }
       out.push_back(static_cast<T>(v));
     } else {
       throw InputError::field(fmt::format("{}[{}]", where, i), "expected a number");

@@ -140,6 +140,16 @@ TEST_F(MalformedModel, ShortArray) {
   EXPECT_NE(error().find("split_conditions"), std::string::npos) << error();
 }
 
+// Found by fuzz_fireplace_model (fuzz/regressions/fireplace_model/): a huge
+// index was converted to an integer (undefined behaviour) before any check.
+TEST_F(MalformedModel, HugeIndexIsRejected) {
+  tree()["left_children"][0] = 1e300;
+  EXPECT_NE(error().find("left_children[0]: 1e+300 is out of range"), std::string::npos) << error();
+  tree()["left_children"][0] = 1;
+  tree()["split_indices"][0] = -1e19;
+  EXPECT_NE(error().find("split_indices[0]"), std::string::npos) << error();
+}
+
 TEST_F(MalformedModel, FeatureOutOfRange) {
   tree()["split_indices"][0] = 99;
   EXPECT_NE(error().find("split feature 99 out of range"), std::string::npos) << error();

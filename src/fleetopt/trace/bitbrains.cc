@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/trace/text_file.h"
 
 namespace fleetopt {
@@ -19,6 +20,7 @@ constexpr double kKbPerGb = 1024.0 * 1024.0;
 
 struct Row {
   double time;
+  std::size_t line;
   double cores;
   double cpu_percent;
   double mem_provisioned_kb;
@@ -72,6 +74,7 @@ bool read_rows(const std::string& path, std::vector<Row>& rows, ReadReport& repo
     }
     Row r;
     r.time = field(fields[0], path, lines.line_no(), "Timestamp");
+    r.line = lines.line_no();
     r.cores = field(fields[1], path, lines.line_no(), "CPU cores");
     r.cpu_percent = field(fields[4], path, lines.line_no(), "CPU usage [%]");
     r.mem_provisioned_kb = field(fields[5], path, lines.line_no(), "Memory capacity provisioned");
@@ -97,6 +100,8 @@ bool series_from_rows(const std::string& path, std::vector<Row>& rows, VmSeries&
     report.count("timestamps_in_ms");
     report.warn(path, 2, "timestamps look like milliseconds: converted to seconds");
   }
+  // Before any step arithmetic: a stamp of 1e28 s would overflow the step count.
+  for (const Row& r : rows) limits::check_time_at(r.time, path, r.line, "Timestamp (seconds)");
   double first = std::numeric_limits<double>::infinity(), last = -first;
   std::int64_t out_of_order = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {

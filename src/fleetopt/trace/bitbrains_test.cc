@@ -134,6 +134,20 @@ TEST(Bitbrains, MalformedRowsNameFileAndLine) {
   }
 }
 
+// Found by fuzz_bitbrains (fuzz/regressions/bitbrains/): a stamp of ~1e28 s
+// overflowed the step count (undefined behaviour) before the span check.
+TEST(Bitbrains, ImplausibleTimestampNamesFileAndLine) {
+  TempDir dir;
+  dir.write("1.csv", std::string(kHeader) + row(kT0, 1, 10, kGb, 0) +
+                         "19223372036854775807372632804;\t1;\t2600;\t26;\t1;\t1;\t1;\t0;\t0;\t0;\t0\n");
+  expect_input_error([&] { read_bitbrains(dir.path(), nullptr); }, "/1.csv:3: Timestamp (seconds)");
+  // Two VMs far apart: the gap between their first steps overflowed as well.
+  TempDir two;
+  two.write("1.csv", std::string(kHeader) + row(kT0, 1, 10, kGb, 0));
+  two.write("2.csv", std::string(kHeader) + "1e300;\t1;\t2600;\t26;\t1;\t1;\t1;\t0;\t0;\t0;\t0\n");
+  expect_input_error([&] { read_bitbrains(two.path(), nullptr); }, "/2.csv:2: Timestamp (seconds)");
+}
+
 TEST(Bitbrains, EmptyDirectoryIsAnError) {
   TempDir dir;
   expect_input_error([&] { read_bitbrains(dir.path(), nullptr); }, "no Bitbrains series");
