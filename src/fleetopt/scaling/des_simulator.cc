@@ -34,10 +34,9 @@
 // random numbers come from xoshiro256++ with a 256-layer ziggurat for the
 // exponential draws. Nothing is allocated per event once pools have grown to
 // the peak population. Latencies go to a log-linear histogram (128 bins per
-// octave: under 0.8% relative bin width), so memory stays flat.
+// octave: under 0.8% relative bin width, latency_histogram.h), so memory
+// stays flat. The generator is fleetopt/core/fast_rng.h.
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -49,149 +48,14 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/fast_rng.h"
 #include "fleetopt/scaling/app_simulator.h"
+#include "fleetopt/scaling/latency_histogram.h"
 
 namespace fleetopt::scaling {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// ---------------------------------------------------------------- random numbers
-
-// 256-layer ziggurat for Exp(1) (Marsaglia & Tsang 2000), with a 53-bit
-// uniform for the abscissa and the low 8 bits of the same 64-bit word for the
-// layer (disjoint bits, so no correlation between them).
-struct ExpZiggurat {
-  static constexpr double kR = 7.697117470131487;  // start of the tail
-  std::array<std::uint64_t, 256> k{};
-  std::array<double, 256> w{};
-  std::array<double, 256> f{};
-  ExpZiggurat() {
-    constexpr double m = 9007199254740992.0;  // 2^53
-    const double v = 3.949659822581572e-3;    // area of each layer
-    double de = kR, te = kR;
-    const double q = v / std::exp(-de);
-    k[0] = static_cast<std::uint64_t>((de / q) * m);
-    k[1] = 0;
-    w[0] = q / m;
-    w[255] = de / m;
-    f[0] = 1.0;
-    f[255] = std::exp(-de);
-    for (int i = 254; i >= 1; --i) {
-      de = -std::log(v / de + std::exp(-de));
-      k[static_cast<std::size_t>(i) + 1] = static_cast<std::uint64_t>((de / te) * m);
-      te = de;
-      f[static_cast<std::size_t>(i)] = std::exp(-de);
-      w[static_cast<std::size_t>(i)] = de / m;
-    }
-  }
-};
-
-const ExpZiggurat& exp_ziggurat() {
-  static const ExpZiggurat table;
-  return table;
-}
-
-class FastRng {
- public:
-  explicit FastRng(std::uint64_t seed) : zig_(&exp_ziggurat()) {
-    std::uint64_t x = seed;
-    for (auto& s : s_) {  // splitmix64
-      x += 0x9E3779B97F4A7C15ULL;
-      std::uint64_t z = x;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {  // xoshiro256++
-    const std::uint64_t result = std::rotl(s_[0] + s_[3], 23) + s_[0];
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = std::rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }           // [0, 1)
-  double uniform_open() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
-  double exp1() {
-    for (;;) {
-      const std::uint64_t r = next();
-      const std::size_t i = r & 255;
-      const std::uint64_t j = r >> 11;
-      if (j < zig_->k[i]) return static_cast<double>(j) * zig_->w[i];
-      if (i == 0) return ExpZiggurat::kR - std::log(uniform_open());
-      const double x = static_cast<double>(j) * zig_->w[i];
-      if (zig_->f[i] + uniform() * (zig_->f[i - 1] - zig_->f[i]) < std::exp(-x)) return x;
-    }
-  }
-  double normal() {  // Marsaglia polar method; the second value is kept
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    double u, v, s;
-    do {
-      u = 2 * uniform() - 1;
-      v = 2 * uniform() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s == 0);
-    const double m = std::sqrt(-2 * std::log(s) / s);
-    spare_ = v * m;
-    has_spare_ = true;
-    return u * m;
-  }
-
- private:
-  std::array<std::uint64_t, 4> s_{};
-  const ExpZiggurat* zig_;
-  double spare_ = 0;
-  bool has_spare_ = false;
-};
-
-// ---------------------------------------------------------------- latency histogram
-
-// Log-linear bins: a latency's bin is its double's exponent and top 7 mantissa
-// bits (128 bins per octave), from 2^-30 s (~1 ns) to 2^20 s; below and above
-// are clamped into the end bins. Quantiles interpolate linearly inside a bin.
-class LatencyHistogram {
- public:
-  static constexpr int kMantissaBits = 7;
-  static constexpr int kShift = 52 - kMantissaBits;
-  LatencyHistogram() : counts_(kBins, 0) {}
-  void add(double seconds) {
-    std::int64_t key = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(seconds) >> kShift) - base_key();
-    key = std::clamp<std::int64_t>(key, 0, kBins - 1);  // negative zero / tiny values land in bin 0
-    ++counts_[static_cast<std::size_t>(key)];
-  }
-  void clear() { std::fill(counts_.begin(), counts_.end(), 0); }
-  // The q-quantile (q in (0, 1]) of n values added since clear().
-  double quantile(double q, std::int64_t n) const {
-    if (n <= 0) return 0;
-    const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(q * static_cast<double>(n))));
-    std::int64_t below = 0;
-    for (std::size_t k = 0; k < counts_.size(); ++k) {
-      const std::int64_t c = counts_[k];
-      if (below + c >= rank) {
-        const double lo = bin_low(k), hi = bin_low(k + 1);
-        return lo + (hi - lo) * (static_cast<double>(rank - below) - 0.5) / static_cast<double>(c);
-      }
-      below += c;
-    }
-    return bin_low(counts_.size());
-  }
-
- private:
-  static constexpr std::int64_t kBins = std::int64_t{50} << kMantissaBits;  // 2^-30 .. 2^20 s
-  static std::int64_t base_key() { return static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(0x1.0p-30) >> kShift); }
-  static double bin_low(std::size_t k) {
-    return std::bit_cast<double>(static_cast<std::uint64_t>(base_key() + static_cast<std::int64_t>(k)) << kShift);
-  }
-  std::vector<std::uint32_t> counts_;
-};
 
 // ---------------------------------------------------------------- the simulator
 
