@@ -1,12 +1,12 @@
 #include "fleetopt/core/input_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include <fmt/format.h>
 
@@ -18,16 +18,24 @@ std::string read_text_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   if (S_ISDIR(st.st_mode)) throw InputError(fmt::format("{}: is a directory, expected a file", path));
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  // Read-only descriptor: nothing here ever writes (outputs go through output_file.h).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   std::string data;
+  data.reserve(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)));
   char buffer[1 << 16];
   while (true) {
-    std::size_t n = std::fread(buffer, 1, sizeof buffer, f.get());
-    data.append(buffer, n);
-    if (n < sizeof buffer) break;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      throw InputError(fmt::format("{}: read error: {}", path, std::strerror(saved)));
+    }
+    if (n == 0) break;
+    data.append(buffer, static_cast<std::size_t>(n));
   }
-  if (std::ferror(f.get())) throw InputError(fmt::format("{}: read error: {}", path, std::strerror(errno)));
+  ::close(fd);
   if (data.size() >= 3 && data.compare(0, 3, "\xEF\xBB\xBF") == 0) data.erase(0, 3);
   return data;
 }
