@@ -70,6 +70,12 @@ inline SplitResult run_fleetopt_split(const std::string& args) {
   return r;
 }
 
+// Standard output of a successful command, parsed as one JSON document.
+inline nlohmann::json stdout_json(const SplitResult& r) {
+  EXPECT_EQ(r.code, 0) << r.all();
+  return nlohmann::json::parse(r.out);
+}
+
 inline nlohmann::json first_json_object(const std::string& text) {
   auto start = text.find('{');
   EXPECT_NE(start, std::string::npos) << text;

@@ -27,22 +27,15 @@ namespace {
 namespace fs = std::filesystem;
 
 using CommandResult = fleetopt::testing::SplitResult;
-
-// Runs `fleetopt ARGS` through the shell (as a user pastes it).
-CommandResult run(const std::string& args) { return fleetopt::testing::run_fleetopt_split(args); }
-
-nlohmann::json json_of(const CommandResult& r) {
-  EXPECT_EQ(r.code, 0) << r.all();
-  return nlohmann::json::parse(r.out);
-}
-
-std::string read(const std::string& path) { return fleetopt::testing::read_text(path); }
+using fleetopt::testing::read_text;
+using fleetopt::testing::run_fleetopt_split;
+using fleetopt::testing::stdout_json;
 
 // The lines that start with "fleetopt " inside ```sh blocks of a markdown
 // file, after the heading `from_heading` (all blocks when empty) and up to
 // the next "## " heading.
 std::vector<std::string> sh_commands(const std::string& path, const std::string& from_heading = "") {
-  std::istringstream in(read(path));
+  std::istringstream in(read_text(path));
   std::vector<std::string> commands;
   bool in_section = from_heading.empty(), in_block = false;
   for (std::string line; std::getline(in, line);) {
@@ -71,7 +64,7 @@ void expect_all_run(const std::vector<std::string>& commands, const std::string&
   fleetopt::ScratchDir scratch(scratch_name);
   for (const auto& command : commands) {
     SCOPED_TRACE(command);
-    CommandResult r = run(args_of(command, scratch.dir()));
+    CommandResult r = run_fleetopt_split(args_of(command, scratch.dir()));
     // The LSTM forecaster exists only in builds with libtorch.
     if (r.code != 0 && command.find("forecast") != std::string::npos &&
         r.all().find("torch") != std::string::npos) {
@@ -111,7 +104,7 @@ TEST(Examples, CommandLineSectionOfTheReadmeRunsOnTheExamples) {
 }
 
 TEST(Examples, EveryFileIsSmallAndListedOnThePage) {
-  const std::string page = read("examples/README.md");
+  const std::string page = read_text("examples/README.md");
   std::set<std::string> listed;
   int files = 0;
   for (const auto& entry : fs::recursive_directory_iterator("examples")) {
@@ -129,7 +122,7 @@ TEST(Examples, EveryFileIsSmallAndListedOnThePage) {
 }
 
 TEST(Examples, PlanConsolidatesInStagesWithATemporaryMove) {
-  auto j = json_of(run("plan --from examples/cluster-a.json --to examples/cluster-b.json --json"));
+  auto j = stdout_json(run_fleetopt_split("plan --from examples/cluster-a.json --to examples/cluster-b.json --json"));
   ASSERT_TRUE(j["feasible"].get<bool>()) << j.dump(2);
   EXPECT_GE(j["migrations"].size(), 4u);
   EXPECT_GE(j["stages"].get<int>(), 2);
@@ -143,17 +136,17 @@ TEST(Examples, PlanConsolidatesInStagesWithATemporaryMove) {
 TEST(Examples, RearrangeDefragFreesHostsAndItsOutputIsAPlanTarget) {
   fleetopt::ScratchDir scratch("examples_defrag");
   const std::string out = scratch.path("b.json");
-  auto j = json_of(run("rearrange --cluster examples/cluster-a.json --goal defrag --json --out " + out));
+  auto j = stdout_json(run_fleetopt_split("rearrange --cluster examples/cluster-a.json --goal defrag --json --out " + out));
   ASSERT_TRUE(j["ok"].get<bool>()) << j.dump(2);
   EXPECT_EQ(j["hosts_before"], 5);
   EXPECT_LT(j["hosts_after"].get<int>(), j["hosts_before"].get<int>());
   EXPECT_GE(j["hosts_after"].get<int>(), j["lower_bound_hosts"].get<int>());
-  auto plan = json_of(run("plan --from examples/cluster-a.json --to " + out + " --json"));
+  auto plan = stdout_json(run_fleetopt_split("plan --from examples/cluster-a.json --to " + out + " --json"));
   EXPECT_TRUE(plan["feasible"].get<bool>());
 }
 
 TEST(Examples, SimulatePlacesEveryVmOfTheWorkload) {
-  auto j = json_of(run("simulate placement --workload canonical:examples/workload --policy p2 --hosts 6 --json"));
+  auto j = stdout_json(run_fleetopt_split("simulate placement --workload canonical:examples/workload --policy p2 --hosts 6 --json"));
   EXPECT_EQ(j["decisions"], 20);
   EXPECT_EQ(j["rejected"], 0);
   EXPECT_EQ(j["steps"], 16);  // 8 hours of 30-minute steps
@@ -161,7 +154,7 @@ TEST(Examples, SimulatePlacesEveryVmOfTheWorkload) {
 }
 
 TEST(Examples, SizeTellsThePoliciesApart) {
-  auto j = json_of(run("size --workload canonical:examples/workload --policy first-fit,worst-fit,p2 "
+  auto j = stdout_json(run_fleetopt_split("size --workload canonical:examples/workload --policy first-fit,worst-fit,p2 "
                        "--overload-limit 0.05 --json"));
   ASSERT_EQ(j["results"].size(), 3u);
   const auto& first_fit = j["results"][0];
@@ -176,9 +169,9 @@ TEST(Examples, SizeTellsThePoliciesApart) {
 }
 
 TEST(Examples, BanditRunApproachesTheOracle) {
-  auto oracle = json_of(run("bandit oracle --instance examples/bandit-instance.json --json"));
+  auto oracle = stdout_json(run_fleetopt_split("bandit oracle --instance examples/bandit-instance.json --json"));
   EXPECT_GT(oracle["value"].get<double>(), 0);
-  auto j = json_of(run("bandit run --instance examples/bandit-instance.json --algorithm fast --horizon 5000 "
+  auto j = stdout_json(run_fleetopt_split("bandit run --instance examples/bandit-instance.json --algorithm fast --horizon 5000 "
                        "--runs 4 --json"));
   const double gap = j["relative_gap"].get<double>();
   EXPECT_GT(gap, 0);
@@ -188,7 +181,7 @@ TEST(Examples, BanditRunApproachesTheOracle) {
 }
 
 TEST(Examples, ConsolidateRunsOnTheSmallDay) {
-  auto j = json_of(run("consolidate --workload planetlab:examples/planetlab-day --hosts 10 --json"));
+  auto j = stdout_json(run_fleetopt_split("consolidate --workload planetlab:examples/planetlab-day --hosts 10 --json"));
   ASSERT_TRUE(j.is_array());
   ASSERT_EQ(j.size(), 3u);  // the three default policies
   for (const auto& row : j) {
