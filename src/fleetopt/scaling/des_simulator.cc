@@ -600,14 +600,7 @@ class DiscreteEventSimulator final : public AppSimulator {
       return;
     }
     if (heap_n_ + 4 >= heap_.size()) heap_.resize(2 * heap_.size(), Event{kInf, 0, 0});  // children of the last node exist
-    std::size_t i = heap_n_++;
-    while (i > 0) {
-      const std::size_t p = (i - 1) / 4;
-      if (heap_[p].t <= e.t) break;
-      heap_[i] = heap_[p];
-      i = p;
-    }
-    heap_[i] = e;
+    sift_up(heap_n_++, e);
   }
 
   void pop() {
@@ -632,6 +625,11 @@ class DiscreteEventSimulator final : public AppSimulator {
       h[i] = h[c];
       i = c;
     }
+    sift_up(i, e);
+  }
+
+  // Puts e into the hole at i, moving later parents down.
+  void sift_up(std::size_t i, const Event& e) {
     while (i > 0) {
       const std::size_t p = (i - 1) / 4;
       if (heap_[p].t <= e.t) break;
