@@ -21,7 +21,8 @@
   X(azure_functions)             \
   X(worldcup98)                  \
   X(policy_spec)                 \
-  X(workload_spec)
+  X(workload_spec)               \
+  X(load_trace)
 
 namespace fleetopt::fuzz {
 

@@ -1,7 +1,9 @@
 // --policy LIST: split_policy_list, then each spec parsed (PlacerSpec::parse),
 // built by name (make_placer) and run over a tiny synthetic workload on four
 // hosts. `fireplace:ARG` reads a small valid model this target writes once
-// (any other ARG would make the fuzzer open arbitrary paths).
+// (any other ARG would make the fuzzer open arbitrary paths). The same specs
+// name autoscalers (`fleetopt scale --autoscaler`, the same grammar): each is
+// also built by make_autoscaler when the scaling module is in the build.
 #include <nlohmann/json.hpp>
 
 #include "fleetopt/fireplace/features.h"
@@ -9,6 +11,9 @@
 #include "fleetopt/placement/placer.h"
 #include "fleetopt/sim/simulator.h"
 #include "fleetopt/trace/synthetic.h"
+#ifdef FLEETOPT_FUZZ_AUTOSCALERS
+#include "fleetopt/scaling/autoscaler.h"
+#endif
 #include "fuzz/harness.h"
 #include "fuzz/targets.h"
 
@@ -53,6 +58,9 @@ const Workload& tiny_workload() {
 
 void policy_spec(std::string_view input) {
   for (std::string text : split_policy_list(std::string(input))) {
+#ifdef FLEETOPT_FUZZ_AUTOSCALERS
+    expect_input_errors_only([&] { (void)scaling::make_autoscaler(text)->name(); });
+#endif
     expect_input_errors_only([&] {
       const PlacerSpec spec = PlacerSpec::parse(text);
       if (spec.name == "fireplace" && !spec.arg.empty()) {

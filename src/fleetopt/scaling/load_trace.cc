@@ -52,6 +52,7 @@ class Options {
 };
 
 void rescale_to_peak(LoadTrace& t, double peak) {
+  if (t.values.empty()) throw InputError::field("workload", t.name + ": no steps, @peak cannot rescale it");
   double max = *std::max_element(t.values.begin(), t.values.end());
   if (max <= 0) throw InputError::field("workload", t.name + ": the trace is all zero, @peak cannot rescale it");
   for (double& v : t.values) v *= peak / max;
@@ -120,6 +121,9 @@ LoadTrace worldcup_days(const std::string& path, const Options& o) {
                                     per_minute.begin() + static_cast<std::ptrdiff_t>(end), 0.0) *
                     1440.0 / static_cast<double>(end - m));
   }
+  if (daily.empty()) {
+    throw InputError(fmt::format("{}: {} minutes, not half a day: no day to map", path, per_minute.size()));
+  }
   const double max = *std::max_element(daily.begin(), daily.end());
   LoadTrace trace;
   trace.name = fmt::format("worldcup98-days:{} ({} days x {} min, peak {} clients)", path, daily.size(), minutes, clients);
@@ -155,6 +159,9 @@ LoadTrace worldcup_native(const std::string& path, const Options& o) {
   trace.step_seconds = 60;
   for (std::size_t m = first * 1440; m < std::min(per_minute.size(), last * 1440); ++m) {
     trace.values.push_back(per_minute[m] / 60.0);
+  }
+  if (trace.values.empty()) {
+    throw InputError(fmt::format("{}: {} minutes, not one whole day", path, per_minute.size()));
   }
   if (o.has("peak")) rescale_to_peak(trace, o.number("peak", 0, 1e-9, kMaxRate));
   return trace;

@@ -72,6 +72,17 @@ TEST(LoadTrace, WorldCupDaysAreMappedAsInThePaper) {
   EXPECT_DOUBLE_EQ(native.values[0], 2.0 / 60);
 }
 
+// Found by fuzz_load_trace (fuzz/regressions/load_trace/): a World Cup file
+// shorter than a day left no day, and the peak of nothing was read (a crash).
+TEST(LoadTrace, WorldCupFileShorterThanADayIsAnError) {
+  ScratchDir dir("wc_short");
+  const std::string path = dir.write("wc.csv", "period,count\n894000000,5\n894000060,7\n");
+  EXPECT_NE(error_of("worldcup98-days:" + path).find("2 minutes, not half a day"), std::string::npos)
+      << error_of("worldcup98-days:" + path);
+  EXPECT_NE(error_of("worldcup98:" + path + "@peak=100").find("2 minutes, not one whole day"), std::string::npos)
+      << error_of("worldcup98:" + path + "@peak=100");
+}
+
 TEST(LoadTrace, ShiftChangesTheMixHalfWay) {
   LoadTrace t = load_trace("shift:@minutes=40@clients=300", {});
   EXPECT_EQ(t.kind, LoadKind::kClosed);
