@@ -64,10 +64,9 @@ int run_in_torch_build(char** argv, const std::string& feature, bool json) {
 
 // Output that could not be written to stdout (a full disk, a closed pipe) is
 // a failed command too.
-int checked_stdout(int code, bool json) {
+int checked_stdout(int code) {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     std::fprintf(stderr, "fleetopt: error: cannot write to standard output: %s\n", std::strerror(errno));
-    (void)json;
     return code == kExitOk ? kExitOutput : code;
   }
   return code;
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
     code = command_exit_code();
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every bad option is bad input, exit 2.
-    if (e.get_exit_code() == 0) return checked_stdout(app.exit(e), json);
+    if (e.get_exit_code() == 0) return checked_stdout(app.exit(e));
     if (json) return report(kExitBadInput, e.what(), true);
     app.exit(e);
     return kExitBadInput;
@@ -116,5 +115,5 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     code = report(kExitInternal, std::string("internal error: ") + e.what(), json);
   }
-  return checked_stdout(code, json);
+  return checked_stdout(code);
 }

@@ -1,8 +1,6 @@
 #include "sim_options.h"
 
-#include <algorithm>
 #include <cstdio>
-#include <optional>
 
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
@@ -26,16 +24,13 @@ void SimOptions::add_to(CLI::App& command, bool workload_required) {
 SimConfig SimOptions::config() const {
   SimConfig c;
   c.seed = seed;
-  c.overcommit = parse_resources(overcommit, "--overcommit");
+  DimMask named = 0;
+  c.overcommit = parse_resources(overcommit, "--overcommit", &named);
   // A ratio of 0 that was written is an error, not "unnamed, so 1".
-  for (std::size_t pos = 0; pos <= overcommit.size();) {
-    std::size_t comma = std::min(overcommit.find(',', pos), overcommit.size());
-    std::string item = overcommit.substr(pos, comma - pos);
-    pos = comma + 1;
-    std::size_t eq = item.find_first_of("=:");
-    auto dim = eq == std::string::npos ? std::nullopt : dim_from_name(item.substr(0, eq));
-    if (dim && c.overcommit[*dim] == 0) {
-      throw InputError::field("--overcommit." + item.substr(0, eq), "a ratio must be > 0, got 0");
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (has_dim(named, d) && c.overcommit[d] == 0) {
+      throw InputError::field("--overcommit." + std::string(kDimNames[static_cast<std::size_t>(d)]),
+                              "a ratio must be > 0, got 0");
     }
   }
   for (int d = 0; d < kMaxDims; ++d) {

@@ -43,8 +43,9 @@ Resources make_resources(double cpu, double mem, double disk, double net, double
   return r;
 }
 
-Resources parse_resources(std::string_view text, std::string_view what) {
+Resources parse_resources(std::string_view text, std::string_view what, DimMask* given) {
   Resources r;
+  if (given != nullptr) *given = 0;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t comma = text.find(',', pos);
@@ -74,6 +75,7 @@ Resources parse_resources(std::string_view text, std::string_view what) {
                                           item.substr(eq + 1)));
     }
     r[*dim] = value;
+    if (given != nullptr) *given |= dim_bit(*dim);
   }
   return r;
 }

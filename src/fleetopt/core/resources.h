@@ -56,7 +56,9 @@ Resources make_resources(double cpu, double mem, double disk = 0, double net = 0
 
 // Parses "cpu=4,mem=16" (any subset of the dimension names). Throws
 // InputError naming the offending field.
-Resources parse_resources(std::string_view text, std::string_view what);
+// `given`, when not null, receives the dimensions the text names (so a
+// caller can tell "cpu=0" from an unnamed cpu).
+Resources parse_resources(std::string_view text, std::string_view what, DimMask* given = nullptr);
 std::string format_resources(const Resources& r, DimMask mask);
 
 }  // namespace fleetopt

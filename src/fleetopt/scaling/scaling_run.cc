@@ -79,6 +79,9 @@ ScaleResult run_scaling(const AppModel& app, const LoadTrace& trace, Autoscaler&
   Progress progress("scale " + result.autoscaler, intervals * static_cast<std::size_t>(options.repeat));
   std::vector<double> base_mix;
   for (const RequestClass& c : app.classes) base_mix.push_back(c.share);
+  // The oracle's what-if model: the app with the replicas asked about as its
+  // initial ones (copied once, not per question).
+  AppModel probe = app;
 
   for (int rep = 0; rep < options.repeat; ++rep) {
     if (rep > 0) autoscaler.new_repetition();
@@ -116,8 +119,7 @@ ScaleResult run_scaling(const AppModel& app, const LoadTrace& trace, Autoscaler&
       ScalingContext ctx{app, options.slo_ms, t + options.interval_s, options.interval_s, history.back(), history,
                          sim->replicas(), rep, {}, {}};
       ctx.future_level = [&trace](double at) { return trace.at(at); };
-      ctx.what_if = [&app, &trace, &mix, &options](const std::vector<int>& replicas, double at_level) {
-        AppModel probe = app;
+      ctx.what_if = [&probe, &trace, &mix, &options](const std::vector<int>& replicas, double at_level) {
         for (std::size_t k = 0; k < probe.tiers.size(); ++k) {
           probe.tiers[k].initial_replicas = std::clamp(replicas[k], probe.tiers[k].min_replicas,
                                                        probe.tiers[k].max_replicas);
