@@ -71,16 +71,13 @@ class FastRng {
   }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }           // [0, 1)
   double uniform_open() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }  // (0, 1)
+  // The fast path (~98% of draws) is inlined; the rare rejection tests are not.
   double exp1() {
-    for (;;) {
-      const std::uint64_t r = next();
-      const std::size_t i = r & 255;
-      const std::uint64_t j = r >> 11;
-      if (j < zig_->k[i]) return static_cast<double>(j) * zig_->w[i];
-      if (i == 0) return ExpZiggurat::kR - std::log(uniform_open());
-      const double x = static_cast<double>(j) * zig_->w[i];
-      if (zig_->f[i] + uniform() * (zig_->f[i - 1] - zig_->f[i]) < std::exp(-x)) return x;
-    }
+    const std::uint64_t r = next();
+    const std::size_t i = r & 255;
+    const std::uint64_t j = r >> 11;
+    if (j < zig_->k[i]) [[likely]] return static_cast<double>(j) * zig_->w[i];
+    return exp1_slow(i, j);
   }
   double normal() {  // Marsaglia polar method; the second value is kept
     if (has_spare_) {
@@ -100,6 +97,18 @@ class FastRng {
   }
 
  private:
+  [[gnu::noinline]] double exp1_slow(std::size_t i, std::uint64_t j) {
+    for (;;) {
+      if (i == 0) return ExpZiggurat::kR - std::log(uniform_open());
+      const double x = static_cast<double>(j) * zig_->w[i];
+      if (zig_->f[i] + uniform() * (zig_->f[i - 1] - zig_->f[i]) < std::exp(-x)) return x;
+      const std::uint64_t r = next();
+      i = r & 255;
+      j = r >> 11;
+      if (j < zig_->k[i]) return static_cast<double>(j) * zig_->w[i];
+    }
+  }
+
   std::array<std::uint64_t, 4> s_{};
   const ExpZiggurat* zig_;
   double spare_ = 0;
