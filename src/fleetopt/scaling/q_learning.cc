@@ -55,8 +55,13 @@ void QTable::update(const std::string& state, int action, double reward, const s
     row.n.assign(static_cast<std::size_t>(num_actions_), 0);
   }
   double& q = row.q[static_cast<std::size_t>(action)];
-  q += alpha_ * (reward + discount_ * best_next - q);
-  ++row.n[static_cast<std::size_t>(action)];
+  int& n = row.n[static_cast<std::size_t>(action)];
+  const double target = reward + discount_ * best_next;
+  // The first update takes the target whole: blending it with the arbitrary
+  // initial 0 would make an action's value depend on how often it was tried
+  // (with positive rewards the most-tried action would look best).
+  q = n == 0 ? target : q + alpha_ * (target - q);
+  ++n;
 }
 
 int QTable::explored(const std::string& state, const std::vector<int>& actions) const {

@@ -81,16 +81,28 @@ TEST(QTable, ConvergesToOptimalPolicyOnToyMdp) {
 
 TEST(QTable, UpdateRule) {
   QTable table(2, 0.5, 0.9);
-  table.update("a", 1, 1.0, "end", {});  // terminal: Q = 0 + 0.5 * (1 - 0)
+  table.update("a", 1, 1.0, "end", {});  // first update of (a, 1): the target itself, 1
+  EXPECT_DOUBLE_EQ(table.value("a", 1), 1.0);
+  table.update("a", 1, 0.0, "end", {});  // then Watkins: 1 + 0.5 * (0 - 1)
   EXPECT_DOUBLE_EQ(table.value("a", 1), 0.5);
-  table.update("b", 0, 0.0, "a", {0, 1});  // 0.5 * (0 + 0.9 * 0.5)
+  table.update("b", 0, 0.0, "a", {0, 1});  // first: 0 + 0.9 * max(0, 0.5)
+  EXPECT_DOUBLE_EQ(table.value("b", 0), 0.45);
+  table.update("b", 0, 0.0, "a", {0});  // only action 0 possible in a: max is 0 -> 0.45 + 0.5 * (0 - 0.45)
   EXPECT_DOUBLE_EQ(table.value("b", 0), 0.225);
-  table.update("b", 0, 0.0, "a", {0});  // only action 0 possible in a: max is 0
-  EXPECT_DOUBLE_EQ(table.value("b", 0), 0.1125);
   EXPECT_EQ(table.visits("b", 0), 2);
   EXPECT_EQ(table.visits("b", 1), 0);
   EXPECT_EQ(table.visits("never", 1), 0);
   EXPECT_EQ(table.num_states(), 2U);
+}
+
+// With rewards of one sign, blending the first target with the initial 0
+// would rank actions by how often they were tried; the first update takes
+// the target whole, so a worse action tried more often still ranks lower.
+TEST(QTable, FirstUpdateDoesNotFavourTheMostTried) {
+  QTable table(2, 0.1, 0.0);
+  for (int i = 0; i < 50; ++i) table.update("s", 0, 0.6, "t", {});
+  table.update("s", 1, 0.9, "t", {});
+  EXPECT_EQ(table.greedy("s", {0, 1}, true), 1);
 }
 
 TEST(QTable, ExploredAndGreedy) {

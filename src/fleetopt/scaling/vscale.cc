@@ -1,28 +1,34 @@
 // vScale (VMware): per-tier horizontal scaling by Q-learning bootstrapped with
 // heuristics, and the same learner without them (vscale-noheur).
 //
-// State:   the configuration (replicas paid for per tier, booting included)
-//          and the performance, p99/SLO in 7 buckets (vscale_perf_bucket),
-//          e.g. "2,5,3|4".
+// State:   the configuration (replicas paid for per tier, booting included),
+//          the performance, p99/SLO in 7 buckets (vscale_perf_bucket), and
+//          each tier's utilisation in 4 buckets (a < 0.5 <= b < 0.7 <= c <
+//          0.85 <= d; @util_state=0 leaves it out), e.g. "2,5,3|4acb". p99
+//          alone says nothing until a tier saturates; the utilisation is the
+//          per-tier performance that warns before.
 // Actions: no-op, or one tier +k / -k for k = 1 .. @max_step (2): 1 + 4T
 //          actions for T tiers; an action is possible in a state when it keeps
 //          the tier within its min/max and the total within the VM limit.
 // Reward:  of the interval that follows the action (vscale_reward, vscale.h).
 // Update:  Q(s,a) += @alpha (0.3) * (r + @discount (0.8) * max_a' Q(s',a') - Q(s,a)),
-//          a' over the actions possible in s'.
-// vscale:  in state s, eps = (possible actions tried in s) / (possible actions
-//          in s); with probability eps the best tried action of the Q-table,
-//          else the heuristics (vscale.h, vscale_heuristic_tier): p99 above
-//          @gamma (0.7) x SLO -> scale the chosen tier up by 1, or by
-//          @max_step when p99 is over the SLO; p99 below (1 - @gamma) x SLO ->
-//          scale the chosen tier down by 1; in between (the no-change band),
-//          no-op. The window is the last @window (W = 32) intervals, one per
-//          action. @guard (0.6, HPA's default target) is the utilisation a
-//          scale-down must not push a tier above, and the one under which
-//          a tier's booting replicas are awaited rather than added to.
-//          @explore (0: the paper's scheme, off) is the probability of trying
-//          a random untried possible action instead, which lets eps grow past
-//          what the heuristics alone explore.
+//          a' over the actions possible in s'; the first update of (s,a)
+//          takes the target whole (QTable::update).
+// vscale:  the heuristics (vscale.h, vscale_heuristic_tier) propose an
+//          action h: p99 above @gamma (0.7) x SLO -> scale the chosen tier
+//          up by 1, or by @max_step when p99 is over the SLO; p99 below
+//          (1 - @gamma) x SLO -> scale the chosen tier down by 1; in between
+//          (the no-change band), no-op. The window is the last @window
+//          (W = 32) intervals, one per action. @guard (0.6, HPA's default
+//          target) is the utilisation a scale-down must not push a tier
+//          above, and the one under which a tier's booting replicas are
+//          awaited rather than added to.
+//          Bootstrapping: where h was never tried in s, h. Else the learner
+//          weighs h's neighbours (h's other step sizes, the no-op, one step
+//          on the tier the heuristics would pick in each direction): with
+//          probability @explore (0.1) an untried neighbour, else the
+//          neighbour with the best Q. The heuristics confine the search to a
+//          few sensible actions; the Q-table learns which of them pays.
 // vscale-noheur: plain epsilon-greedy: with probability @epsilon (0.1) a
 //          uniformly random possible action, else the best possible action of
 //          the Q-table (untried actions count 0, ties to no-op, then tier order).
@@ -190,7 +196,8 @@ struct VscaleOptions {
   VscaleRewardWeights reward;
   double guard = 0.6;
   double epsilon = 0.1;  // vscale-noheur only
-  double explore = 0;    // vscale only: share of decisions that try an untried action
+  bool util_state = true;
+  double explore = 0.1;  // vscale only: share of decisions that try an untried neighbour of the heuristics
   int seed = 1;
 };
 
@@ -199,7 +206,7 @@ class VscaleAutoscaler final : public Autoscaler {
   VscaleAutoscaler(const PlacerSpec& spec, bool heuristics)
       : text_(spec.text), kind_(spec.name), heuristics_(heuristics) {
     std::vector<std::string> known = {"gamma", "window", "alpha", "discount", "max_step", "waste", "violation",
-                                      "drop", "seed"};
+                                      "drop", "seed", "util_state"};
     if (heuristics) known.push_back("guard");
     if (heuristics) known.push_back("explore");
     if (!heuristics) known.push_back("epsilon");
@@ -215,7 +222,8 @@ class VscaleAutoscaler final : public Autoscaler {
     o_.reward.drop = double_option(spec, "drop", 1, 0, 100);
     o_.guard = double_option(spec, "guard", 0.6, 0, 1);
     o_.epsilon = double_option(spec, "epsilon", 0.1, 0, 1);
-    o_.explore = double_option(spec, "explore", 0, 0, 1);
+    o_.explore = double_option(spec, "explore", 0.1, 0, 1);
+    o_.util_state = spec.int_option("util_state", 1) != 0;
     o_.seed = spec.int_option("seed", 1);
     rng_ = Rng(static_cast<std::uint64_t>(o_.seed));
   }
@@ -226,7 +234,10 @@ class VscaleAutoscaler final : public Autoscaler {
       throw std::logic_error("autoscaler: current replicas do not cover every tier");
     }
     const double ratio = vscale_slo_ratio(ctx.last, ctx.slo_ms);
-    const std::string state = state_key(ctx.current, vscale_perf_bucket(ratio, o_.gamma));
+    std::string state = state_key(ctx.current, vscale_perf_bucket(ratio, o_.gamma));
+    if (o_.util_state) {
+      for (double u : ctx.last.tier_utilisation) state += u < 0.5 ? 'a' : u < 0.7 ? 'b' : u < 0.85 ? 'c' : 'd';
+    }
     const std::vector<int> possible = possible_actions(ctx.app, ctx.current);
     if (pending_action_ >= 0) {
       table_->update(pending_state_, pending_action_, vscale_reward(ctx.app, ctx.last, ctx.slo_ms, o_.reward), state,
@@ -377,27 +388,59 @@ class VscaleAutoscaler final : public Autoscaler {
     return 0;
   }
 
+  // The heuristics' neighbourhood in this state: their own action first,
+  // then the other step sizes on the same tier in the same direction, the
+  // no-op, and one step on the tier the heuristics would pick in each
+  // direction. These are the actions the learner weighs against each other:
+  // the heuristics bootstrap the search, the Q-table learns which of their
+  // neighbours pays (e.g. holding headroom where a scale-down was followed by
+  // a violation).
+  std::vector<int> candidate_actions(const ScalingContext& ctx, const std::vector<int>& possible, int h) const {
+    std::vector<int> out;
+    auto add = [&](int a) {
+      if (a >= 0 && std::find(possible.begin(), possible.end(), a) != possible.end() &&
+          std::find(out.begin(), out.end(), a) == out.end()) {
+        out.push_back(a);
+      }
+    };
+    add(h);
+    if (h > 0) {
+      const Action& act = actions_[static_cast<std::size_t>(h)];
+      const int sign = act.delta > 0 ? 1 : -1;
+      for (int k = 1; k <= o_.max_step; ++k) add(action_index(act.tier, sign * k));
+    }
+    add(0);
+    for (int direction : {+1, -1}) {
+      const int tier = vscale_heuristic_tier(ctx.app, window_, ctx.last, ctx.current, direction, o_.guard);
+      if (tier >= 0) add(action_index(tier, direction));
+    }
+    return out;
+  }
+
+  // Bootstrapping: in a state where the heuristics' own action was never
+  // tried, take it. Otherwise, with probability `explore`, try an untried
+  // neighbour; else the neighbour with the best Q (only tried ones).
   int choose_bootstrapped(const ScalingContext& ctx, const std::string& state, const std::vector<int>& possible,
                           double ratio) {
-    const int explored = table_->explored(state, possible);
-    const double eps = static_cast<double>(explored) / static_cast<double>(possible.size());
-    if (o_.explore > 0 && explored < static_cast<int>(possible.size()) && rng_.uniform() < o_.explore) {
+    const int h = heuristic_action(ctx, possible, ratio);
+    if (table_->visits(state, h) == 0) {
+      ++by_heuristic_;
+      return h;
+    }
+    const std::vector<int> candidates = candidate_actions(ctx, possible, h);
+    if (o_.explore > 0 && rng_.uniform() < o_.explore) {
       std::vector<int> untried;
-      for (int a : possible) {
+      for (int a : candidates) {
         if (table_->visits(state, a) == 0) untried.push_back(a);
       }
-      ++by_random_;
-      return untried[static_cast<std::size_t>(rng_.below(untried.size()))];
-    }
-    if (rng_.uniform() < eps) {
-      const int a = table_->greedy(state, possible, /*only_explored=*/true);
-      if (a >= 0) {
-        ++by_table_;
-        return a;
+      if (!untried.empty()) {
+        ++by_random_;
+        return untried[static_cast<std::size_t>(rng_.below(untried.size()))];
       }
     }
-    ++by_heuristic_;
-    return heuristic_action(ctx, possible, ratio);
+    const int a = table_->greedy(state, candidates, /*only_explored=*/true);
+    ++(a == h ? by_heuristic_ : by_table_);
+    return a;
   }
 
   int choose_greedy(const std::string& state, const std::vector<int>& possible) {
@@ -426,7 +469,7 @@ class VscaleAutoscaler final : public Autoscaler {
 
 FLEETOPT_REGISTER_AUTOSCALER("vscale",
                              "Q-learning bootstrapped by vScale's heuristics: @gamma=0.7 @window=32 @alpha=0.3 "
-                             "@discount=0.8 @max_step=2 @guard=0.6 @explore=0",
+                             "@discount=0.8 @max_step=2 @guard=0.6 @explore=0.1 @util_state=1",
                              [](const std::string& text) -> std::unique_ptr<Autoscaler> {
                                return std::make_unique<VscaleAutoscaler>(PlacerSpec::parse(text), true);
                              });

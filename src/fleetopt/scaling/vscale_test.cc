@@ -176,10 +176,10 @@ class ToyApp {
 };
 
 TEST(Vscale, HeuristicsBootstrapToTheBand) {
-  ToyApp up("vscale");
+  ToyApp up("vscale@explore=0");
   EXPECT_EQ(up.step(), 3);  // p99 = 2 x SLO: up by max_step
   for (int i = 0; i < 20; ++i) EXPECT_EQ(up.step(), 3);  // in the band: stays
-  ToyApp down("vscale", 1.6);  // 1.6 busy cores: 4 -> 3 replicas keeps utilisation under the 0.6 guard
+  ToyApp down("vscale@explore=0", 1.6);  // 1.6 busy cores: 4 -> 3 replicas keeps utilisation under the 0.6 guard
   down.set_replicas(6);
   EXPECT_EQ(down.step(), 5);  // p99 = 0.2 x SLO < 0.3 x SLO: down by one
   EXPECT_EQ(down.step(), 4);
@@ -250,17 +250,45 @@ TEST(Vscale, LearningPersistsAcrossRepetitions) {
   EXPECT_GE(a.policy().save_state()["q_table"]["states"].size(), before["q_table"]["states"].size());
 }
 
-TEST(Vscale, ExploreTriesUntriedActions) {
+TEST(Vscale, ExploreTriesTheHeuristicsNeighbours) {
   ToyApp a("vscale@explore=1");
   a.set_replicas(3);
   for (int i = 0; i < 40; ++i) a.step();
   const nlohmann::json s = a.policy().save_state();
   EXPECT_GT(s["decisions"]["random"].get<int>(), 0);
-  // In the band at 3 replicas the heuristics only ever say no-op; exploring
-  // tried every possible action there: no-op, +1, +2, -1, -2.
-  int tried = 0;
-  for (const auto& n : s["q_table"]["states"]["3|3"]["n"]) tried += n.get<int>() > 0 ? 1 : 0;
-  EXPECT_EQ(tried, 5);
+  // In the band at 3 replicas (utilisation 2/3: bucket b) the heuristics say
+  // no-op; their neighbours there are the no-op and one step up (one step
+  // down would put the tier at 100%, over the guard). Exploring tries both,
+  // and nothing else: +2 and -1, -2 are not neighbours.
+  const auto& n = s["q_table"]["states"]["3|3b"]["n"];
+  ASSERT_EQ(n.size(), 5U);  // no-op, +1, -1, +2, -2
+  EXPECT_GT(n[0].get<int>(), 0);
+  EXPECT_GT(n[1].get<int>(), 0);
+  EXPECT_EQ(n[2].get<int>(), 0);
+  EXPECT_EQ(n[3].get<int>(), 0);
+  EXPECT_EQ(n[4].get<int>(), 0);
+}
+
+// The utilisation of each tier is part of the state (vScale's "per-tier
+// performance"): the same replicas and p99 at other loads are other states.
+TEST(Vscale, StateHoldsPerTierUtilisation) {
+  ToyApp low("vscale@explore=0", 1.0), high("vscale@explore=0", 2.7);
+  low.set_replicas(3);
+  high.set_replicas(3);
+  low.step();
+  high.step();
+  EXPECT_TRUE(low.policy().save_state()["q_table"]["states"].empty());  // first decision: nothing learned yet
+  low.step();
+  high.step();
+  const nlohmann::json ls = low.policy().save_state()["q_table"]["states"];
+  const nlohmann::json hs = high.policy().save_state()["q_table"]["states"];
+  EXPECT_TRUE(ls.contains("3|3a"));  // 1/3 busy
+  EXPECT_TRUE(hs.contains("3|3d"));  // 0.9 busy
+  ToyApp off("vscale@explore=0@util_state=0", 1.0);
+  off.set_replicas(3);
+  off.step();
+  off.step();
+  EXPECT_TRUE(off.policy().save_state()["q_table"]["states"].contains("3|3"));
 }
 
 TEST(Vscale, RejectsBadOptions) {
