@@ -56,6 +56,8 @@ class MarginStrategy {
   virtual void fit(const ReclaimProblem&) {}
   // Learned parameters (for --save-model / reports); null when none.
   virtual nlohmann::json save() const { return nullptr; }
+  // A short account of what was learned, for result rows; default save().
+  virtual nlohmann::json summary() const { return save(); }
   virtual std::string name() const = 0;
 };
 

@@ -26,7 +26,7 @@ StrategyResult evaluate(MarginStrategy& strategy, const ReclaimProblem& problem,
   auto t0 = std::chrono::steady_clock::now();
   if (fit) strategy.fit(problem);
   out.fit_seconds = seconds_since(t0);
-  out.params = strategy.save();
+  out.params = strategy.summary();
   t0 = std::chrono::steady_clock::now();
   const std::size_t n = problem.hosts.hosts.size();
   out.hosts.resize(n);
