@@ -10,6 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcpp-httplib-dev
   libsqlite3-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
+  chromium
 )
 # libtorch is heavy (~650 MB); only the neural-net targets need it.
 if [ "${FLEETOPT_WITH_TORCH:-1}" = "1" ]; then
