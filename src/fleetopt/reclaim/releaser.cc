@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -95,18 +99,30 @@ ReleaserAgent train_agent(const ReclaimProblem& problem, std::size_t h, int r, c
   agent.err_std = static_cast<float>(std::max(1e-3, std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n)))));
 
   const std::uint64_t seed = st.seed * 1'000'003ull + h * 2 + ri;
-  torch::manual_seed(seed);
   Rng rng(seed);
   const int w = st.window;
-  Mlp actor(w, st.actor_hidden), actor_target(w, st.actor_hidden);
-  Mlp critic(w + 1, st.critic_hidden), critic_target(w + 1, st.critic_hidden);
+  Mlp actor{nullptr}, actor_target{nullptr}, critic{nullptr}, critic_target{nullptr};
+  {
+    // Initial weights come from torch's global generator: seed and draw under
+    // a lock so agents trained in parallel stay deterministic. Training itself
+    // draws only from `rng`.
+    static std::mutex init_mutex;
+    std::lock_guard<std::mutex> lock(init_mutex);
+    torch::manual_seed(seed);
+    actor = Mlp(w, st.actor_hidden);
+    actor_target = Mlp(w, st.actor_hidden);
+    critic = Mlp(w + 1, st.critic_hidden);
+    critic_target = Mlp(w + 1, st.critic_hidden);
+  }
   copy_params(actor, actor_target);
   copy_params(critic, critic_target);
   torch::optim::Adam actor_opt(actor->parameters(), torch::optim::AdamOptions(st.actor_lr));
   torch::optim::Adam critic_opt(critic->parameters(), torch::optim::AdamOptions(st.critic_lr));
   agent.actor.in = w;
   agent.actor.hidden = st.actor_hidden;
-  agent.actor.max_margin = static_cast<float>(st.max_margin);
+  const double raw_std = std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n)));
+  const double M = std::clamp(st.margin_scale * (std::abs(sum / n) + raw_std), 0.01, st.max_margin);
+  agent.actor.max_margin = static_cast<float>(M);
   mirror(actor, agent.actor);
   agent.trained = true;
 
@@ -158,12 +174,12 @@ ReleaserAgent train_agent(const ReclaimProblem& problem, std::size_t h, int r, c
     for (std::size_t t = 1; t < end; ++t) {
       releaser_state(problem, agent, w, h, r, t, state.data());
       ou += st.ou_theta * (0 - ou) + st.ou_sigma * rng.normal();
-      const double margin = std::clamp(static_cast<double>(agent.actor.margin(state.data())) + ou, 0.0, st.max_margin);
+      const double margin = std::clamp(static_cast<double>(agent.actor.margin(state.data())) + ou * M, 0.0, M);
       const double rec_r = reclaimable(cap_r, fc_r[t], margin), rec_o = reclaimable(cap_o, fc_o[t], 0.0);
       const std::int64_t sold = r == kResCpu ? containers_for(rec_r, rec_o) : containers_for(rec_o, rec_r);
       Pending p;
       p.state = state;
-      p.action = static_cast<float>(margin / st.max_margin);
+      p.action = static_cast<float>(margin / M);
       p.sold = static_cast<float>(static_cast<double>(sold) / static_cast<double>(most));
       p.violated = sold > 0 && host.use[ri][t] + static_cast<double>(sold) * kContainerSize[r] > cap_r * (1 + 1e-9);
       day.push_back(std::move(p));
@@ -266,21 +282,42 @@ ReleaserModel train_releaser(const ReclaimProblem& problem, const DdpgSettings& 
   torch::set_num_threads(1);
   ReleaserModel model;
   model.settings = settings;
-  for (std::size_t h = 0; h < problem.hosts.hosts.size(); ++h) {
-    model.host_ids.push_back(problem.hosts.hosts[h].id);
-    auto& agents = model.agents.emplace_back();
-    for (int r = 0; r < kResources; ++r) agents[static_cast<std::size_t>(r)] = train_agent(problem, h, r, settings);
-  }
+  const std::size_t n = problem.hosts.hosts.size();
+  for (std::size_t h = 0; h < n; ++h) model.host_ids.push_back(problem.hosts.hosts[h].id);
+  model.agents.resize(n);
+  // Agents are independent: `threads` workers take them in turn; the result
+  // does not depend on the number of threads.
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    try {
+      for (std::size_t k = next++; k < n * kResources; k = next++) {
+        model.agents[k / kResources][k % kResources] =
+            train_agent(problem, k / kResources, static_cast<int>(k % kResources), settings);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = n * kResources;  // the others stop after their current agent
+    }
+  };
+  const int threads = std::clamp(settings.threads, 1, 64);
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
   return model;
 }
 
 FLEETOPT_REGISTER_MARGIN_STRATEGY(
     "releaser",
     "ReLeaSER: DDPG margin per host and resource from the last hour of forecast errors, trained on the training "
-    "part (releaser:MODEL loads a saved one; @epochs @gamma @update @updates @sigma @alr @clr @batch @seed)",
+    "part (releaser:MODEL loads a saved one; @epochs @gamma @update @updates @sigma @alr @clr @batch @seed @threads @scale)",
     [](const std::string& text) {
       const PlacerSpec spec = PlacerSpec::parse(text);
-      spec.check_options({"epochs", "gamma", "update", "updates", "sigma", "seed", "alr", "clr", "batch"});
+      spec.check_options({"epochs", "gamma", "update", "updates", "sigma", "seed", "alr", "clr", "batch", "threads", "scale"});
       DdpgSettings s;
       s.epochs = static_cast<int>(number_option(spec, "epochs", s.epochs, 1, 100));
       s.gamma = number_option(spec, "gamma", s.gamma, 0, 0.999);
@@ -290,6 +327,8 @@ FLEETOPT_REGISTER_MARGIN_STRATEGY(
       s.actor_lr = number_option(spec, "alr", s.actor_lr, 1e-7, 1);
       s.critic_lr = number_option(spec, "clr", s.critic_lr, 1e-7, 1);
       s.batch = static_cast<int>(number_option(spec, "batch", s.batch, 1, 4096));
+      s.threads = static_cast<int>(number_option(spec, "threads", s.threads, 1, 64));
+      s.margin_scale = number_option(spec, "scale", s.margin_scale, 0.01, 1000);
       s.seed = static_cast<std::uint64_t>(number_option(spec, "seed", 0, 1, 1e15));
       return std::make_unique<Releaser>(s, spec.arg);
     });

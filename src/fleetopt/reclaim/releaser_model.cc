@@ -11,7 +11,7 @@ namespace fleetopt::reclaim {
 
 nlohmann::json DdpgSettings::to_json() const {
   return {{"window", window},         {"actor_hidden", actor_hidden}, {"critic_hidden", critic_hidden},
-          {"max_margin", max_margin}, {"gamma", gamma},               {"actor_lr", actor_lr},
+          {"max_margin", max_margin}, {"margin_scale", margin_scale}, {"gamma", gamma},               {"actor_lr", actor_lr},
           {"critic_lr", critic_lr},   {"batch", batch},               {"replay", replay},
           {"update_every", update_every}, {"max_updates", max_updates}, {"target_period", target_period}, {"ou_theta", ou_theta},
           {"ou_sigma", ou_sigma},     {"epochs", epochs},             {"seed", seed}};
@@ -23,6 +23,7 @@ DdpgSettings DdpgSettings::from_json(const nlohmann::json& j) {
   s.actor_hidden = j.at("actor_hidden").get<int>();
   s.critic_hidden = j.at("critic_hidden").get<int>();
   s.max_margin = j.at("max_margin").get<double>();
+  s.margin_scale = j.at("margin_scale").get<double>();
   s.gamma = j.at("gamma").get<double>();
   s.actor_lr = j.at("actor_lr").get<double>();
   s.critic_lr = j.at("critic_lr").get<double>();
@@ -93,7 +94,7 @@ nlohmann::json ReleaserModel::to_json() const {
       nlohmann::json j = {{"trained", a.trained}, {"err_mean", a.err_mean}, {"err_std", a.err_std},
                           {"train_seconds", a.train_seconds}};
       if (a.trained) {
-        j["actor"] = {{"in", a.actor.in}, {"hidden", a.actor.hidden}, {"w1", a.actor.w1}, {"b1", a.actor.b1},
+        j["actor"] = {{"in", a.actor.in}, {"hidden", a.actor.hidden}, {"max_margin", a.actor.max_margin}, {"w1", a.actor.w1}, {"b1", a.actor.b1},
                       {"w2", a.actor.w2}, {"b2", a.actor.b2},         {"w3", a.actor.w3}, {"b3", a.actor.b3}};
       }
       res[kResName[r]] = j;
@@ -134,7 +135,10 @@ ReleaserModel ReleaserModel::from_json(const nlohmann::json& j, const std::strin
         w.b2 = act.at("b2").get<std::vector<float>>();
         w.w3 = act.at("w3").get<std::vector<float>>();
         w.b3 = act.at("b3").get<float>();
-        w.max_margin = static_cast<float>(m.settings.max_margin);
+        w.max_margin = act.at("max_margin").get<float>();
+        if (!(w.max_margin > 0 && w.max_margin <= 1)) {
+          throw InputError(fmt::format("{}: host {}: max_margin must lie in (0, 1]", where, m.host_ids.back()));
+        }
         const auto hi = static_cast<std::size_t>(w.hidden), in = static_cast<std::size_t>(w.in);
         if (w.in != m.settings.window || w.hidden != m.settings.actor_hidden || w.w1.size() != hi * in ||
             w.b1.size() != hi || w.w2.size() != hi * hi || w.b2.size() != hi || w.w3.size() != hi) {

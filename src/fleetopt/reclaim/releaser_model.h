@@ -21,7 +21,13 @@ struct DdpgSettings {
   int window = 12;          // state: the last hour of normalised forecast errors (12 x 5 min; paper 10 x 3 min)
   int actor_hidden = 16;    // actor window -> 16 -> 16 -> 1 (ReLU)
   int critic_hidden = 32;   // critic (window + 1) -> 32 -> 32 -> 1 (ReLU)
-  double max_margin = 0.5;  // actor output = max_margin * sigmoid(linear out)
+  // Actor output = M * sigmoid(linear out), M per agent = min(max_margin,
+  // margin_scale * (|mean| + std) of its training errors): the action is
+  // normalised to the host's error scale, as the state is, so that the
+  // critic resolves the margins that matter (0.5% of capacity on an idle
+  // host, 15% on a noisy one).
+  double max_margin = 0.5;
+  double margin_scale = 8;
   double gamma = 0.5;       // the margin does not move the next state; a short horizon suffices
   double actor_lr = 3e-4, critic_lr = 1e-3;
   int batch = 32;
@@ -29,9 +35,10 @@ struct DdpgSettings {
   int update_every = 2;       // steps between gradient updates (at least)
   int max_updates = 4000;     // per agent and epoch: bounds the training time (spaces the updates out)
   int target_period = 2880;   // steps between hard target-network updates (10 days of 5 min)
-  double ou_theta = 0.15, ou_sigma = 0.1;  // Ornstein-Uhlenbeck exploration, in margin units
+  double ou_theta = 0.15, ou_sigma = 0.2;  // Ornstein-Uhlenbeck exploration, in units of M
   int epochs = 1;             // passes over the training part
   std::uint64_t seed = 1;
+  int threads = 1;            // agents trained at once (results do not depend on it)
 
   nlohmann::json to_json() const;
   static DdpgSettings from_json(const nlohmann::json& j);
@@ -42,7 +49,7 @@ struct ActorWeights {
   int in = 0, hidden = 0;
   std::vector<float> w1, b1, w2, b2, w3;  // row-major [out][in]
   float b3 = 0;
-  float max_margin = 0.5f;
+  float max_margin = 0.5f;  // M
 
   // margin for `state` (in values); scratch-free, allocation-free.
   float margin(const float* state) const;
