@@ -23,7 +23,7 @@ namespace {
 using namespace fleetopt::reclaim;
 
 struct ReclaimArgs {
-  std::string hosts, strategies, forecaster = "xgboost", margins_csv, save_model;
+  std::string hosts, strategies, forecaster = "xgboost", margins_csv, margins_of, save_model;
   double train_fraction = 0.8;
   std::uint64_t seed = 1;
   bool json = false, list = false, per_host = false;
@@ -58,8 +58,9 @@ void run_reclaim(const ReclaimArgs& args, const GlobalOptions& global) {
 
   std::vector<StrategyResult> results;
   for (std::size_t i = 0; i < strategies.size(); ++i) {
-    const bool loaded = PlacerSpec::parse(specs[i]).arg.size() > 0 && specs[i].rfind("releaser", 0) == 0;
-    results.push_back(evaluate(*strategies[i], problem, !loaded, !args.margins_csv.empty()));
+    const bool keep = !args.margins_csv.empty() &&
+                      (args.margins_of.empty() || ("," + args.margins_of + ",").find("," + specs[i] + ",") != std::string::npos);
+    results.push_back(evaluate(*strategies[i], problem, true, keep));
     results.back().strategy = specs[i];
     if (!args.save_model.empty()) write_file_atomically(args.save_model, strategies[i]->save().dump() + "\n");
   }
@@ -141,6 +142,8 @@ void add_reclaim_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--seed", args->seed, "random seed (forecaster subsample, random margins, DDPG)")->capture_default_str();
   cmd->add_option("--margins-csv", args->margins_csv,
                   "write per test step, host and resource the margin, the forecast error and the violation (CSV)");
+  cmd->add_option("--margins-of", args->margins_of, "comma-separated strategies whose margins --margins-csv writes "
+                                                    "(default: all)");
   cmd->add_option("--save-model", args->save_model, "write what the (single) strategy learned (JSON)");
   cmd->add_flag("--per-host", args->per_host, "with --json: per-host rows");
   cmd->add_flag("--list", args->list, "list the margin strategies");
