@@ -94,6 +94,7 @@ SimMetrics simulate(const Workload& workload, Placer& placer, const SimConfig& c
   m.hosts = config.hosts;
   m.steps = n_steps;
   Rng rng(config.seed);
+  if (config.assignment) config.assignment->assign(n_vms, kNoHost);
 
   std::size_t next_arrival = 0;
   std::int64_t overload_vm_steps = 0, active_host_steps = 0, overloaded_host_steps = 0;
@@ -146,6 +147,7 @@ SimMetrics simulate(const Workload& workload, Placer& placer, const SimConfig& c
                                            placer.name(), host));
       }
       cluster.place(vm, host, inst.request);
+      if (config.assignment) (*config.assignment)[static_cast<std::size_t>(vm)] = host;
       departures.emplace(workload.departure_step(static_cast<std::size_t>(vm)), vm);
 
       RunningVm r{};

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "fleetopt/core/resources.h"
 #include "fleetopt/core/workload.h"
@@ -22,6 +23,9 @@ struct SimConfig {
   std::uint64_t seed = 1;
   bool record_latency = true;
   bool show_progress = false;  // a bar over the steps (one replay at a time only: `simulate`)
+  // When set: resized to the workload and filled with each VM's host
+  // (kNoHost when rejected), e.g. to compare with the decision service.
+  std::vector<std::int32_t>* assignment = nullptr;
 };
 
 // Metrics as defined in DESIGN.md.
