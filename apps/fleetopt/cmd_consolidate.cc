@@ -26,7 +26,8 @@ namespace {
 using namespace fleetopt::rearrange;
 
 struct ConsolidateArgs {
-  std::string workload, policy = "thr-mmt,lr-mmt,fleetopt-pctl", ram = "cloudsim";
+  std::string workload, policy = "thr-mmt,lr-mmt,fleetopt-pctl", ram = "cloudsim", fidelity = "fleetopt";
+  std::string vm_order;  // "": file-name order; "dir": readdir order; else a file of names
   std::int32_t hosts = 800;
   bool json = false;
 };
@@ -146,8 +147,43 @@ std::vector<std::string> split_policies(const std::string& list) {
   return out;
 }
 
+// The day's series names in the order --vm-order gives, or none (keep
+// file-name order).
+std::vector<std::string> vm_order_for(const std::string& option, const std::string& dir, std::size_t days) {
+  if (option.empty()) return {};
+  if (option == "dir") return directory_order(dir);
+  if (days > 1) {
+    throw InputError::field("--vm-order", "a list of names applies to one day; use --vm-order dir for a folder of days");
+  }
+  std::FILE* f = std::fopen(option.c_str(), "rb");
+  if (f == nullptr) throw InputError::field("--vm-order", fmt::format("cannot read '{}'", option));
+  std::string text;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    std::size_t lead = line.find_first_not_of(" \t");
+    if (lead != std::string::npos) names.push_back(line.substr(lead));
+    start = end + 1;
+  }
+  if (names.empty()) throw InputError::field("--vm-order", fmt::format("'{}' lists no names", option));
+  return names;
+}
+
 void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
   DcConfig config;
+  if (args.fidelity == "cloudsim") {
+    config.quirks = quirks_for(Fidelity::kCloudSim);
+  } else if (args.fidelity != "fleetopt") {
+    throw InputError::field("--fidelity", fmt::format("expected cloudsim or fleetopt, got '{}'", args.fidelity));
+  }
   if (args.ram == "strict") {
     config.ram = RamModel::kStrict;
   } else if (args.ram != "cloudsim") {
@@ -162,7 +198,10 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
   Progress progress("consolidate", days.size() * policies.size());
   for (const auto& dir : days) {
     ReadReport report;
-    DcSetup setup = cloudsim_planetlab_setup(select_series(read_planetlab(dir, &report), day), args.hosts);
+    SeriesTrace trace = read_planetlab(dir, &report);
+    const std::vector<std::string> order = vm_order_for(args.vm_order, dir, days.size());
+    if (!order.empty()) trace = reorder_series(trace, order);
+    DcSetup setup = cloudsim_planetlab_setup(select_series(std::move(trace), day), args.hosts);
     if (!args.json && !report.text().empty()) std::fprintf(stderr, "%s", report.text().c_str());
     for (const auto& p : policies) {
       auto policy = make_consolidation_policy(p);
@@ -177,7 +216,10 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
                       {"slav", m.slav},
                       {"mean_active_hosts", m.mean_active_hosts},
                       {"rejected_moves", m.rejected_moves},
+                      {"vms_left", m.vms_left},
+                      {"vms_not_created", m.vms_not_created},
                       {"ram_model", args.ram},
+                      {"fidelity", args.fidelity},
                       {"wall_seconds", m.wall_seconds}});
       progress.advance();
     }
@@ -205,6 +247,13 @@ void add_consolidate_command(CLI::App& app, GlobalOptions& global) {
   for (const auto& [name, summary] : consolidation_policies()) known += fmt::format("\n  {}: {}", name, summary);
   cmd->add_option("--policy,-p", args->policy, "comma-separated policies:" + known);
   cmd->add_option("--ram", args->ram, "cloudsim (RAM checked at creation only, as in CloudSim) or strict");
+  cmd->add_option("--fidelity", args->fidelity,
+                  "fleetopt (default: VMs never vanish, power from real utilisation, no double draining) or "
+                  "cloudsim (CloudSim 4.0's behaviours, quirks included; see docs/consolidate.md)");
+  cmd->add_option("--vm-order", args->vm_order,
+                  "order of the day's series, which sets each VM's type as CloudSim does: FILE (one file name a "
+                  "line, e.g. as CloudSim's File.listFiles() returned them) or 'dir' (the directory's own, "
+                  "unsorted order); default: file-name order");
   cmd->add_option("--hosts", args->hosts, "hosts, alternating G4 and G5")->check(CLI::Range(1, 1'000'000));
   cmd->add_flag("--json", args->json,
                 "print JSON (one object for one run, else an array): energy_kwh, migrations, slatah, pdm, slav, "

@@ -9,9 +9,12 @@
 //            through the last 10 utilisation samples predicts one migration
 //            later is >= 1 (CloudSim's "loess" reduces to plain least squares:
 //            its weights are never zero); before 10 samples exist, > 0.7.
-// One deliberate difference from CloudSim: a host that received VMs from an
-// overloaded host is not drained in the same step (CloudSim could move a VM
-// twice in one step).
+// fleetopt's model differs from CloudSim in two places, each restored by a
+// CloudSimQuirks flag (dc_sim.h): the power a target host draws before a move
+// is its current value, including VMs placed on it earlier in the same round
+// (stale_power_baseline: CloudSim uses the value at the round's start), and a
+// host that received VMs from an overloaded host is not drained in the same
+// round (drain_just_filled_hosts: CloudSim may move a VM twice).
 #include <algorithm>
 #include <cmath>
 
@@ -29,6 +32,19 @@ class MigrationPolicy : public ConsolidationPolicy {
     const DcSetup& s = state.setup();
     const std::int32_t hosts = s.num_hosts();
     DcView view(state, history_steps());
+    const CloudSimQuirks& q = state.quirks();
+    if (q.stale_power_baseline) {
+      // host.getPower() at the last update: allocated MIPS, a core per VM.
+      stale_power_.assign(ix(hosts), 0.0);
+      for (std::int32_t h = 0; h < hosts; ++h) {
+        const DcHostType& t = s.host(h);
+        double allocated = 0;
+        for (std::int32_t v : state.vms_on(h)) allocated += std::min(state.demand(v), t.core_mips);
+        stale_power_[ix(h)] = t.power->at(std::min(allocated, t.mips()) / t.mips());
+      }
+    } else {
+      stale_power_.clear();
+    }
     std::vector<char> overloaded(ix(hosts), 0), excluded_place(ix(hosts), 0), excluded_under(ix(hosts), 0);
     std::vector<std::int32_t> over;
     for (std::int32_t h = 0; h < hosts; ++h) {
@@ -62,7 +78,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       }
       view.add(v, h);
       moves.push_back({v, h, 0});
-      excluded_under[ix(h)] = 1;
+      if (!q.drain_just_filled_hosts) excluded_under[ix(h)] = 1;
     }
     // Under-utilised hosts: switched-off hosts take part in neither role, so
     // only running hosts are searched.
@@ -138,7 +154,7 @@ class MigrationPolicy : public ConsolidationPolicy {
         view.remove(v);
         if (over) continue;
       }
-      double diff = view.power_with(h, v) - view.power_now(h);
+      double diff = view.power_with(h, v) - (stale_power_.empty() ? view.power_now(h) : stale_power_[ix(h)]);
       if (best < 0 || diff < best_diff) {
         best = h;
         best_diff = diff;
@@ -146,6 +162,8 @@ class MigrationPolicy : public ConsolidationPolicy {
     }
     return best;
   }
+
+  std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
 };
 
 class ThrMmt final : public MigrationPolicy {
@@ -155,6 +173,7 @@ class ThrMmt final : public MigrationPolicy {
 
  protected:
   bool is_overloaded(const DcView& view, std::int32_t h) const override { return view.util(h) > threshold_; }
+  bool overloaded_at_creation(double u) const override { return u > threshold_; }
 
  private:
   double threshold_;
@@ -167,6 +186,8 @@ class LrMmt final : public MigrationPolicy {
 
  protected:
   std::int32_t history_steps() const override { return 10; }
+  // Fewer than 10 samples: CloudSim's fallback, a static threshold of 0.7.
+  bool overloaded_at_creation(double u) const override { return u > 0.7; }
   bool is_overloaded(const DcView& view, std::int32_t h) const override {
     if (view.history_available() < 10) return view.util(h) > 0.7;  // CloudSim's fallback
     double y[10];

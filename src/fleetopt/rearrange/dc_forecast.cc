@@ -63,7 +63,7 @@ class FleetoptPctl final : public ConsolidationPolicy {
     where_.resize(ix(vms));
     for (std::int32_t v = 0; v < vms; ++v) {
       where_[ix(v)] = state.host_of(v);
-      attach(v, state.host_of(v), 1);
+      if (!state.gone(v)) attach(v, state.host_of(v), 1);  // a VM gone for good has no host
     }
     Placement a = where_;
     sequence_.clear();

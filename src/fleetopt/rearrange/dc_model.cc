@@ -1,7 +1,15 @@
 #include "fleetopt/rearrange/dc_model.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
 
@@ -56,6 +64,53 @@ DcSetup cloudsim_planetlab_setup(const SeriesTrace& trace, std::int32_t hosts) {
     }
   }
   return s;
+}
+
+SeriesTrace reorder_series(const SeriesTrace& trace, const std::vector<std::string>& names) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < trace.size(); ++i) index.emplace(trace.ids[i], i);
+  std::vector<char> used(trace.size(), 0);
+  SeriesTrace out;
+  out.name = trace.name;
+  out.step_seconds = trace.step_seconds;
+  out.dims = trace.dims;
+  out.has_sizes = trace.has_sizes;
+  out.hosts = trace.hosts;
+  for (const std::string& name : names) {
+    auto it = index.find(name);
+    if (it == index.end()) {
+      throw InputError::field("--vm-order", fmt::format("'{}' is not a series of {}", name, trace.name));
+    }
+    const std::size_t i = it->second;
+    if (used[i]) throw InputError::field("--vm-order", fmt::format("'{}' is listed twice", name));
+    used[i] = 1;
+    const UsageShape& shape = trace.shapes[i];
+    const auto begin = trace.samples.begin() + static_cast<std::ptrdiff_t>(shape.offset);
+    std::vector<float> samples(begin, begin + static_cast<std::ptrdiff_t>(std::size_t{shape.length} * shape.stride));
+    out.add_series(trace.ids[i], trace.first_step[i], trace.sizes.empty() ? Resources{} : trace.sizes[i], samples,
+                   shape.length);
+  }
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    if (!used[i]) {
+      throw InputError::field("--vm-order", fmt::format("series '{}' of {} is not listed ({} of {} listed)",
+                                                        trace.ids[i], trace.name, names.size(), trace.size()));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> directory_order(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) throw InputError(fmt::format("{}: cannot list: {}", dir, std::strerror(errno)));
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.empty() || name.front() == '.') continue;
+    struct stat st {};
+    if (::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
 }
 
 }  // namespace fleetopt::rearrange

@@ -68,4 +68,14 @@ struct DcSetup {
 // file-name order). Series shorter than the longest hold their last value.
 DcSetup cloudsim_planetlab_setup(const SeriesTrace& trace, std::int32_t hosts = 800);
 
+// The series of `trace` in the order `names` lists them (CloudSim assigns VM
+// types by position in File.listFiles(), i.e. directory order). Every name
+// must be a series of the trace and every series named once; a name the
+// trace lacks, a repeat or a series left out is an InputError.
+SeriesTrace reorder_series(const SeriesTrace& trace, const std::vector<std::string>& names);
+
+// The regular, non-hidden files of `dir` in the order readdir returns them
+// (unsorted, as Java's File.listFiles()).
+std::vector<std::string> directory_order(const std::string& dir);
+
 }  // namespace fleetopt::rearrange

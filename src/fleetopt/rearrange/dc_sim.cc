@@ -12,8 +12,26 @@
 
 namespace fleetopt::rearrange {
 
-DcState::DcState(const DcSetup& setup, RamModel ram) : setup_(&setup), ram_(ram) {
+CloudSimQuirks CloudSimQuirks::all() {
+  CloudSimQuirks q;
+  q.stale_power_baseline = q.zero_request_vms_leave = q.drain_just_filled_hosts = q.cloudsim_clock =
+      q.zero_utilisation_off = q.spread_initial_placement = q.slatah_incoming_violation = q.trust_moves = true;
+  return q;
+}
+
+bool CloudSimQuirks::any() const {
+  return stale_power_baseline || zero_request_vms_leave || drain_just_filled_hosts || cloudsim_clock ||
+         zero_utilisation_off || spread_initial_placement || slatah_incoming_violation || trust_moves;
+}
+
+CloudSimQuirks quirks_for(Fidelity fidelity) {
+  return fidelity == Fidelity::kCloudSim ? CloudSimQuirks::all() : CloudSimQuirks{};
+}
+
+DcState::DcState(const DcSetup& setup, RamModel ram, const CloudSimQuirks& quirks)
+    : setup_(&setup), ram_(ram), quirks_(quirks) {
   host_of_.assign(ix(setup.num_vms()), -1);
+  gone_.assign(ix(setup.num_vms()), 0);
   slot_.assign(ix(setup.num_vms()), -1);
   last_migration_.assign(ix(setup.num_vms()), -1'000'000);
   vms_on_.assign(ix(setup.num_hosts()), {});
@@ -26,7 +44,7 @@ void DcState::begin_step(std::int32_t step) {
   step_ = step;
   std::fill(host_demand_.begin(), host_demand_.end(), 0.0);
   for (std::int32_t v = 0; v < setup_->num_vms(); ++v) {
-    demand_[ix(v)] = setup_->utilisation(v, step) * setup_->vm(v).mips;
+    demand_[ix(v)] = gone_[ix(v)] ? 0.0 : setup_->utilisation(v, step) * setup_->vm(v).mips;
     if (host_of_[ix(v)] >= 0) host_demand_[ix(host_of_[ix(v)])] += demand_[ix(v)];
   }
 }
@@ -52,14 +70,23 @@ void DcState::detach(std::int32_t v) {
   host_of_[ix(v)] = -1;
 }
 
+void DcState::remove_vm(std::int32_t v) {
+  if (gone_[ix(v)]) return;
+  if (host_of_[ix(v)] >= 0) detach(v);
+  gone_[ix(v)] = 1;
+  demand_[ix(v)] = 0;
+}
+
 void DcState::move(std::int32_t v, std::int32_t h) {
   detach(v);
   place(v, h);
   last_migration_[ix(v)] = step_;
 }
 
-void cloudsim_initial_placement(DcState& state) {
+std::int32_t cloudsim_initial_placement(DcState& state, const ConsolidationPolicy* policy) {
   const DcSetup& s = state.setup();
+  std::int32_t not_created = 0;
+  const bool spread = state.quirks().spread_initial_placement;
   std::vector<double> allocated(static_cast<std::size_t>(s.num_hosts()), 0.0), ram(allocated);
   for (std::int32_t v = 0; v < s.num_vms(); ++v) {
     const DcVmType& vm = s.vm(v);
@@ -69,29 +96,50 @@ void cloudsim_initial_placement(DcState& state) {
       const DcHostType& t = s.host(h);
       const auto hh = static_cast<std::size_t>(h);
       if (vm.mips > t.core_mips || allocated[hh] + vm.mips > t.mips() || ram[hh] + vm.ram_mb > t.ram_mb) continue;
-      // Hosts run nothing yet, so CloudSim compares P(vm / host) - P(0).
-      double diff = t.power->at(vm.mips / t.mips()) - t.power->at(0);
+      double diff = 0;
+      if (spread) {
+        // findHostForVm before the first update: the baseline is P(0) on every
+        // host, the new power counts the MIPS allocated so far. The overload
+        // test sees only the new VM's request: VMs already created request
+        // nothing until their cloudlets arrive (CloudletSchedulerDynamicWorkload
+        // with no cloudlet), while the one being created requests its MIPS.
+        const double u = (allocated[hh] + vm.mips) / t.mips();
+        if (allocated[hh] != 0 && policy != nullptr && policy->overloaded_at_creation(vm.mips / t.mips())) continue;
+        diff = t.power->at(u) - t.power->at(0);
+      } else {
+        // Hosts run nothing yet, so compare P(vm / host) - P(0).
+        diff = t.power->at(vm.mips / t.mips()) - t.power->at(0);
+      }
       if (best < 0 || diff < best_diff) {
         best = h;
         best_diff = diff;
       }
+    }
+    if (best < 0 && spread) {
+      // CloudSim's broker logs the failed creation and never runs the VM.
+      state.remove_vm(v);
+      ++not_created;
+      continue;
     }
     if (best < 0) throw InputError(fmt::format("{}: VM {} fits no host at creation", s.name, s.vm_ids[static_cast<std::size_t>(v)]));
     allocated[static_cast<std::size_t>(best)] += vm.mips;
     ram[static_cast<std::size_t>(best)] += vm.ram_mb;
     state.place(v, best);
   }
+  return not_created;
 }
 
 DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& policy, const DcConfig& config) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int32_t hosts = setup.num_hosts(), vms = setup.num_vms();
   const double T = setup.step_seconds;
-  DcState state(setup, config.ram);
+  const CloudSimQuirks& q = config.quirks;
+  DcState state(setup, config.ram, q);
   state.begin_step(0);
-  cloudsim_initial_placement(state);
+  const std::int32_t not_created = cloudsim_initial_placement(state, &policy);
 
   DcMetrics m;
+  m.vms_not_created = not_created;
   m.policy = policy.name();
   m.vms = vms;
   double energy_j = 0, active_time = 0, violation_time = 0, lost = 0, demanded = 0;
@@ -105,9 +153,27 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
   // (host, time, change in demanded MIPS, change in VM count, change in
   // demand capped at one core per VM)
   std::vector<std::tuple<std::int32_t, double, double, std::int32_t, double>> events;
+  // CloudSim's clock: ticks at 300.1 s ... 86,100.1 s decide; metrics run
+  // from the first tick to the last.
+  const std::int32_t first_tick = q.cloudsim_clock ? 1 : 0;
+  const std::int32_t last_counted = q.cloudsim_clock ? setup.steps - 2 : setup.steps - 1;
 
   for (std::int32_t k = 0; k < setup.steps; ++k) {
     state.begin_step(k);
+    if (q.zero_request_vms_leave && k >= first_tick) {
+      // The request CloudSim sees at the tick interpolates between this
+      // sample and the next: exactly 0 only when both are 0 (the series
+      // reads as 0 past its end).
+      for (std::int32_t v = 0; v < vms; ++v) {
+        if (state.gone(v)) continue;
+        const bool next_zero = k + 1 >= setup.steps || setup.utilisation(v, k + 1) == 0.0f;
+        if (setup.utilisation(v, k) == 0.0f && next_zero) {
+          state.remove_vm(v);
+          ++m.vms_left;
+        }
+      }
+    }
+    const bool counted = k >= first_tick && k <= last_counted;
     for (std::int32_t h = 0; h < hosts; ++h) {
       const double core = setup.host(h).core_mips;
       double capped = 0;
@@ -116,9 +182,11 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       start_capped[static_cast<std::size_t>(h)] = capped;
       start_count[static_cast<std::size_t>(h)] = static_cast<std::int32_t>(state.vms_on(h).size());
     }
-    for (std::int32_t v = 0; v < vms; ++v) demanded += state.demand(v) * T;
+    if (counted) {
+      for (std::int32_t v = 0; v < vms; ++v) demanded += state.demand(v) * T;
+    }
     moves.clear();
-    policy.decide(state, moves);
+    if (k >= first_tick) policy.decide(state, moves);
     std::stable_sort(moves.begin(), moves.end(), [](const DcMove& a, const DcMove& b) { return a.stage < b.stage; });
     events.clear();
     std::fill(moved.begin(), moved.end(), 0);
@@ -139,7 +207,8 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
         stage = mv.stage;
       }
       const std::int32_t v = mv.vm, to = mv.to;
-      if (v < 0 || v >= vms || to < 0 || to >= hosts || moved[static_cast<std::size_t>(v)] || state.host_of(v) == to) {
+      if (v < 0 || v >= vms || to < 0 || to >= hosts || state.gone(v) ||
+          (moved[static_cast<std::size_t>(v)] && !q.trust_moves) || state.host_of(v) == to) {
         ++m.rejected_moves;
         continue;
       }
@@ -148,9 +217,10 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       const double d = state.demand(v), ram = setup.vm(v).ram_mb;
       const auto tt = static_cast<std::size_t>(to);
       // The target reserves the VM's full demand while VMs leaving it in this
-      // stage still count there.
-      bool fits = d <= t.core_mips && state.host_demand(to) + leaving_mips[tt] + d <= t.mips() * (1 + 1e-9);
-      if (config.ram == RamModel::kStrict) {
+      // stage still count there. (CloudSim runs what the policy decided.)
+      bool fits = q.trust_moves ||
+                  (d <= t.core_mips && state.host_demand(to) + leaving_mips[tt] + d <= t.mips() * (1 + 1e-9));
+      if (config.ram == RamModel::kStrict && !q.trust_moves) {
         fits = fits && state.host_ram(to) + leaving_ram[tt] + incoming_ram[tt] + ram <= t.ram_mb;
       }
       const double tau = setup.migration_seconds(v, to);
@@ -161,10 +231,19 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       const double start = stage_start, end = stage_start + tau;
       stage_end = std::max(stage_end, end);
       const double from_core = setup.host(from).core_mips;
+      const double to_capped = std::min(d, t.core_mips);
       events.emplace_back(from, end, -d, -1, -std::min(d, from_core));
-      events.emplace_back(to, start, 0.1 * d, 1, 0.1 * std::min(d, t.core_mips));
-      events.emplace_back(to, end, 0.9 * d, 0, 0.9 * std::min(d, t.core_mips));
-      lost += 0.1 * d * tau;
+      if (q.slatah_incoming_violation) {
+        // The target is charged the whole request from the start, given 10%.
+        events.emplace_back(to, start, d, 1, 0.1 * to_capped);
+        events.emplace_back(to, end, 0.0, 0, 0.9 * to_capped);
+      } else {
+        events.emplace_back(to, start, 0.1 * d, 1, 0.1 * to_capped);
+        events.emplace_back(to, end, 0.9 * d, 0, 0.9 * to_capped);
+      }
+      // A VM moved twice in a step (CloudSimQuirks::drain_just_filled_hosts)
+      // loses its 10% once: only its first host records it as migrating.
+      if (counted && !moved[static_cast<std::size_t>(v)]) lost += 0.1 * d * tau;
       ++m.migrations;
       moved[static_cast<std::size_t>(v)] = 1;
       leaving_mips[static_cast<std::size_t>(from)] += d;
@@ -177,6 +256,7 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
     end_stage();
     // Integrate power and SLA over the step, host by host.
     std::sort(events.begin(), events.end());
+    if (!counted) continue;
     std::size_t e = 0;
     for (std::int32_t h = 0; h < hosts; ++h) {
       const DcHostType& t = setup.host(h);
@@ -190,8 +270,9 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       auto integrate = [&](double until) {
         double dur = until - prev;
         if (dur <= 0 || count <= 0) return;
-        active_time += dur;
         double allocated = std::min(capped, t.mips());
+        if (q.zero_utilisation_off && allocated <= 1e-9) return;
+        active_time += dur;
         energy_j += t.power->at(allocated / t.mips()) * dur;
         if (req > allocated * (1 + 1e-9) + 1e-9) violation_time += dur;
       };
@@ -210,7 +291,8 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
   m.slatah = active_time > 0 ? violation_time / active_time : 0;
   m.pdm = demanded > 0 ? lost / demanded : 0;
   m.slav = m.slatah * m.pdm;
-  m.mean_active_hosts = setup.steps > 0 ? active_time / (T * setup.steps) : 0;
+  const std::int32_t counted_steps = std::max(0, last_counted - first_tick + 1);
+  m.mean_active_hosts = counted_steps > 0 ? active_time / (T * counted_steps) : 0;
   m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return m;
 }
