@@ -56,7 +56,8 @@ struct Reader {
 };
 
 std::string fmtn(double v, int digits = 4) { return format_number(v, digits); }
-std::string pct(double share) { return fmt::format("{:.3g}%", 100 * share); }
+// A share as a percentage; rounding noise around zero (1e-13) prints as 0.
+std::string pct(double share) { return std::fabs(share) < 1e-9 ? "0%" : fmt::format("{:.3g}%", 100 * share); }
 
 std::string provenance(const ResultFile& f) {
   std::string s = "machine: " + (f.machine.empty() ? std::string("not recorded") : f.machine);
