@@ -28,6 +28,7 @@ using namespace fleetopt::rearrange;
 struct ConsolidateArgs {
   std::string workload, policy = "thr-mmt,lr-mmt,fleetopt-pctl", ram = "cloudsim", fidelity = "fleetopt";
   std::string vm_order;  // "": file-name order; "dir": readdir order; else a file of names
+  std::string quirks;    // "": as --fidelity; else a comma-separated list of CloudSimQuirks flags
   std::int32_t hosts = 800;
   bool json = false;
 };
@@ -184,6 +185,18 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
   } else if (args.fidelity != "fleetopt") {
     throw InputError::field("--fidelity", fmt::format("expected cloudsim or fleetopt, got '{}'", args.fidelity));
   }
+  if (!args.quirks.empty()) {
+    if (args.fidelity != "fleetopt") throw InputError::field("--quirks", "use either --quirks or --fidelity cloudsim");
+    config.quirks = CloudSimQuirks{};
+    if (args.quirks != "none") {
+      for (const auto& name : split_policies(args.quirks)) {
+        if (!set_quirk(config.quirks, name)) {
+          throw InputError::field("--quirks", fmt::format("unknown CloudSim behaviour '{}' (known: {})", name,
+                                                          quirk_names()));
+        }
+      }
+    }
+  }
   if (args.ram == "strict") {
     config.ram = RamModel::kStrict;
   } else if (args.ram != "cloudsim") {
@@ -250,6 +263,8 @@ void add_consolidate_command(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--fidelity", args->fidelity,
                   "fleetopt (default: VMs never vanish, power from real utilisation, no double draining) or "
                   "cloudsim (CloudSim 4.0's behaviours, quirks included; see docs/consolidate.md)");
+  cmd->add_option("--quirks", args->quirks,
+                  "fleetopt's model with only these CloudSim behaviours (comma-separated, or none): " + quirk_names());
   cmd->add_option("--vm-order", args->vm_order,
                   "order of the day's series, which sets each VM's type as CloudSim does: FILE (one file name a "
                   "line, e.g. as CloudSim's File.listFiles() returned them) or 'dir' (the directory's own, "

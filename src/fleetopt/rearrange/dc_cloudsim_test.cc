@@ -92,6 +92,27 @@ TEST(CloudSimFidelity, AllQuirksAndNone) {
               q.zero_utilisation_off && q.spread_initial_placement && q.slatah_incoming_violation && q.trust_moves);
 }
 
+TEST(CloudSimFidelity, QuirksByName) {
+  CloudSimQuirks q;
+  EXPECT_TRUE(set_quirk(q, "stale_power_baseline"));
+  EXPECT_TRUE(q.stale_power_baseline);
+  EXPECT_FALSE(q.zero_request_vms_leave);
+  EXPECT_FALSE(set_quirk(q, "no_such_quirk"));
+  CloudSimQuirks all;
+  std::string names = quirk_names();
+  std::size_t start = 0;
+  while (start <= names.size()) {
+    std::size_t end = names.find(", ", start);
+    if (end == std::string::npos) end = names.size();
+    EXPECT_TRUE(set_quirk(all, names.substr(start, end - start)));
+    start = end + 2;
+  }
+  const CloudSimQuirks want = CloudSimQuirks::all();
+  EXPECT_TRUE(all.stale_power_baseline == want.stale_power_baseline && all.zero_request_vms_leave &&
+              all.drain_just_filled_hosts && all.cloudsim_clock && all.zero_utilisation_off &&
+              all.spread_initial_placement && all.slatah_incoming_violation && all.trust_moves);
+}
+
 // Quirk 2: a VM whose request is 0 at two consecutive samples leaves for
 // good, even though its series comes back; one zero sample is not enough.
 TEST(CloudSimQuirk, ZeroRequestVmLeavesForGood) {

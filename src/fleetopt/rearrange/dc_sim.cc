@@ -24,6 +24,39 @@ bool CloudSimQuirks::any() const {
          zero_utilisation_off || spread_initial_placement || slatah_incoming_violation || trust_moves;
 }
 
+namespace {
+struct QuirkName {
+  const char* name;
+  bool CloudSimQuirks::*flag;
+};
+constexpr QuirkName kQuirkNames[] = {
+    {"stale_power_baseline", &CloudSimQuirks::stale_power_baseline},
+    {"zero_request_vms_leave", &CloudSimQuirks::zero_request_vms_leave},
+    {"drain_just_filled_hosts", &CloudSimQuirks::drain_just_filled_hosts},
+    {"cloudsim_clock", &CloudSimQuirks::cloudsim_clock},
+    {"zero_utilisation_off", &CloudSimQuirks::zero_utilisation_off},
+    {"spread_initial_placement", &CloudSimQuirks::spread_initial_placement},
+    {"slatah_incoming_violation", &CloudSimQuirks::slatah_incoming_violation},
+    {"trust_moves", &CloudSimQuirks::trust_moves},
+};
+}  // namespace
+
+bool set_quirk(CloudSimQuirks& quirks, const std::string& name) {
+  for (const auto& q : kQuirkNames) {
+    if (name == q.name) {
+      quirks.*q.flag = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string quirk_names() {
+  std::string out;
+  for (const auto& q : kQuirkNames) out += (out.empty() ? "" : ", ") + std::string(q.name);
+  return out;
+}
+
 CloudSimQuirks quirks_for(Fidelity fidelity) {
   return fidelity == Fidelity::kCloudSim ? CloudSimQuirks::all() : CloudSimQuirks{};
 }

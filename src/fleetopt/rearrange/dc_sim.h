@@ -71,6 +71,10 @@ struct CloudSimQuirks {
   bool any() const;
 };
 
+// Sets the flag called `name` (as spelled above); false if there is none.
+bool set_quirk(CloudSimQuirks& quirks, const std::string& name);
+std::string quirk_names();  // comma-separated
+
 enum class Fidelity { kFleetopt, kCloudSim };
 CloudSimQuirks quirks_for(Fidelity fidelity);
 
