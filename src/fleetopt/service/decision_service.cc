@@ -34,6 +34,7 @@ DecisionService::DecisionService(std::unique_ptr<StateStore> store, ServiceConfi
   workload_.name = "live";
   workload_.dims = config_.dims;
   workload_.step_seconds = 300;
+  shared_ = store_->backend() != "sqlite";
   std::lock_guard lock(mu_);
   load_locked();
 }
@@ -165,6 +166,7 @@ HostChange DecisionService::remove_host(const std::string& id) {
 
 std::vector<HostView> DecisionService::hosts() {
   std::lock_guard lock(mu_);
+  if (shared_) load_locked();
   std::vector<HostView> out;
   for (std::size_t h = 0; h < hosts_.size(); ++h) {
     HostView v;
@@ -277,6 +279,7 @@ std::optional<PlacementRecord> DecisionService::release(const std::string& id) {
 
 std::vector<PlacementRecord> DecisionService::placements() {
   std::lock_guard lock(mu_);
+  if (shared_) load_locked();
   std::vector<PlacementRecord> out;
   for (const Vm& v : vms_) {
     if (v.live) out.push_back({v.id, hosts_[static_cast<std::size_t>(v.host)].record.id, v.requests, 0});
@@ -287,8 +290,13 @@ std::vector<PlacementRecord> DecisionService::placements() {
 UsageOutcome DecisionService::report_usage(const std::vector<UsageSample>& samples) {
   std::lock_guard lock(mu_);
   UsageOutcome out;
-  for (const UsageSample& s : samples) {
-    if (!vm_by_id_.count(s.id)) out.unknown.push_back(s.id);
+  for (int pass = 0; pass < 2; ++pass) {
+    out.unknown.clear();
+    for (const UsageSample& s : samples) {
+      if (!vm_by_id_.count(s.id)) out.unknown.push_back(s.id);
+    }
+    if (out.unknown.empty() || !shared_) break;
+    load_locked();  // placed through another replica?
   }
   if (!out.unknown.empty()) {
     out.step = step_;

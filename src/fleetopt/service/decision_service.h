@@ -151,6 +151,8 @@ class DecisionService {
   std::unique_ptr<HostHistory> history_;
   std::int64_t step_ = 0;
   std::int64_t decisions_ = 0, conflicts_ = 0;
+  // Other replicas write the same store (PostgreSQL): reads reload the mirror first.
+  bool shared_ = false;
 };
 
 }  // namespace fleetopt::service
