@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -61,6 +63,7 @@ struct Tour {
   double timeout_s = 40;
   json steps = json::array();
   std::vector<std::string> results;  // result files for the report
+  std::map<std::string, std::string> csv_commands;  // a CSV result (no JSON envelope) -> its command
   std::vector<std::string> notes;
 };
 
@@ -179,6 +182,8 @@ void print_table(const Tour& t, const std::string& title, const Table& table) {
 }
 
 std::string num(double v, int digits = 3) { return report::format_number(v, digits); }
+// A share as a percentage with two decimals; rounding noise prints as 0.00%.
+std::string percent(double share) { return fmt::format("{:.2f}%", std::fabs(share) < 5e-5 ? 0.0 : 100 * share); }
 
 // Finds an examples/ input next to the working directory or the binary
 // (build/apps/fleetopt/fleetopt -> examples/).
@@ -248,7 +253,7 @@ void bandit(Tour& t, bool real) {
                         {"bandit", "run", "--instance", instance, "--algorithm", alg, "--horizon", "30000", "--runs",
                          "2", "--json"});
     if (r.is_null()) continue;
-    table.add({{"algorithm", alg}, {"relative gap", fmt::format("{:.2f}%", 100 * r.value("relative_gap", 0.0) + 0.0)},
+    table.add({{"algorithm", alg}, {"relative gap", percent(r.value("relative_gap", 0.0))},
                {"max constraint", num(r.value("max_constraint", 0.0))},
                {"runs over capacity", num(r.value("runs_over_capacity", 0.0))},
                {"us/decision", num(r.value("per_decision_us", 0.0))}});
@@ -349,7 +354,10 @@ void reclamation(Tour& t, bool real, const std::string& data) {
                       {"reclaim", "--hosts", "bitbrains-hosts:" + month + "@vms=101-103", "--strategy",
                        "fixed,feedback,scavenger", "--forecaster", "quantile", "--margins-csv", csv, "--json"},
                       false);
-  if (!m.is_null() && fs::exists(csv)) t.results.push_back(csv);
+  if (!m.is_null() && fs::exists(csv)) {
+    t.results.push_back(csv);
+    t.csv_commands[csv] = t.steps.back().value("command", "");
+  }
 }
 
 void run_demo(const DemoArgs& args, const GlobalOptions& global) {
@@ -391,7 +399,13 @@ void run_demo(const DemoArgs& args, const GlobalOptions& global) {
   options.title = "fleetopt demo";
   options.subtitle = "Every decision problem on " + which + "; machine: " + t.machine;
   std::vector<report::ResultFile> files;
-  for (const auto& p : t.results) files.push_back(report::load_result(p));
+  for (const auto& p : t.results) {
+    files.push_back(report::load_result(p));
+    if (t.csv_commands.count(p)) {
+      files.back().command = t.csv_commands[p];
+      files.back().machine = t.machine;
+    }
+  }
   report::Page page = report::build_page(files, options);
   if (!t.notes.empty()) {
     report::Section s;
