@@ -192,7 +192,13 @@ TEST(Policies, OursBeatsTheClassicPairOnASyntheticDay) {
 }
 
 TEST(Policies, UnknownNamesAndOptionsAreErrors) {
-  EXPECT_THROW(make_consolidation_policy("thr-mu"), InputError);
+  // thr-mu became a policy with the other published pairs (issue 13);
+  // MC selection is not implemented, and unknown parts stay errors.
+  EXPECT_THROW(make_consolidation_policy("thr-mc"), InputError);
+  EXPECT_THROW(make_consolidation_policy("xyz-mmt"), InputError);
+  EXPECT_THROW(make_consolidation_policy("thr"), InputError);
+  EXPECT_THROW(make_consolidation_policy("iqr-mmt@threshold=0.5"), InputError);
+  EXPECT_THROW(make_consolidation_policy("lr-mu@seed=1"), InputError);  // seed is for rs only
   EXPECT_THROW(make_consolidation_policy("thr-mmt@safety=2"), InputError);
   EXPECT_THROW(make_consolidation_policy("fleetopt-pctl@z=-1"), InputError);
 }

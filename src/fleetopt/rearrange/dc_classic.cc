@@ -4,11 +4,23 @@
 // place them power-aware best-fit-decreasing (least power increase, not onto
 // a host that would be overloaded), then drain under-utilised hosts, least
 // utilised first, when all their VMs find room elsewhere.
-//   thr-mmt: overloaded = CPU utilisation > 0.8.
-//   lr-mmt:  overloaded = safety (1.2) x the value a least-squares line
+// Overload detectors (CloudSim's PowerVmAllocationPolicyMigration*):
+//   thr: overloaded = CPU utilisation > threshold (0.8).
+//   lr:  overloaded = safety (1.2) x the value a least-squares line
 //            through the last 10 utilisation samples predicts one migration
 //            later is >= 1 (CloudSim's "loess" reduces to plain least squares:
 //            its weights are never zero); before 10 samples exist, > 0.7.
+//   lrr: CloudSim's "robust" local regression: its bisquare reweighting
+//        leaves no weight at zero either, so its estimates are the same
+//        plain least squares as lr's (LocalRegressionRobust differs from
+//        LocalRegression only in getParameterEstimates).
+//   iqr: overloaded = utilisation > 1 - safety (1.5) x the interquartile
+//        range of the host's last 30 samples (MathUtil.iqr's rounded
+//        quartile indices); mad: 1 - safety (2.5) x their median absolute
+//        deviation; both fall back to > 0.7 with fewer than 12 samples.
+// VM selection (PowerVmSelectionPolicy*): mmt = least RAM; mu = least
+// current CPU share; rs = uniformly random (seeded; CloudSim's is unseeded).
+// MC (maximum correlation) is not implemented.
 // fleetopt's model differs from CloudSim in two places, each restored by a
 // CloudSimQuirks flag (dc_sim.h): the power a target host draws before a move
 // is its current value, including VMs placed on it earlier in the same round
@@ -17,6 +29,10 @@
 // round (drain_just_filled_hosts: CloudSim may move a VM twice).
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+
+#include "fleetopt/core/rng.h"
 
 #include "fleetopt/rearrange/dc_policies.h"
 #include "fleetopt/rearrange/dc_view.h"
@@ -26,8 +42,14 @@ namespace {
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
 
+enum class Selection { kMmt, kMu, kRs };
+
 class MigrationPolicy : public ConsolidationPolicy {
  public:
+  MigrationPolicy(std::string name, Selection selection, std::uint64_t seed)
+      : name_(std::move(name)), selection_(selection), rng_(seed) {}
+  std::string name() const override { return name_; }
+
   void decide(const DcState& state, std::vector<DcMove>& moves) override {
     const DcSetup& s = state.setup();
     const std::int32_t hosts = s.num_hosts();
@@ -57,10 +79,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     std::vector<std::int32_t> to_migrate;
     for (std::int32_t h : over) {
       while (!view.vms_on(h).empty()) {
-        std::int32_t pick = -1;
-        for (std::int32_t v : view.vms_on(h)) {
-          if (pick < 0 || s.vm(v).ram_mb < s.vm(pick).ram_mb) pick = v;
-        }
+        std::int32_t pick = select(view, h);
         to_migrate.push_back(pick);
         view.remove(pick);
         if (!is_overloaded(view, h)) break;
@@ -140,6 +159,23 @@ class MigrationPolicy : public ConsolidationPolicy {
   virtual bool is_overloaded(const DcView& view, std::int32_t h) const = 0;
 
  private:
+  // The VM to take off an overloaded host (non-empty).
+  std::int32_t select(const DcView& view, std::int32_t h) {
+    const DcSetup& s = view.setup();
+    const auto& list = view.vms_on(h);
+    if (selection_ == Selection::kRs) return list[static_cast<std::size_t>(rng_.below(list.size()))];
+    std::int32_t pick = -1;
+    double best = 0;
+    for (std::int32_t v : list) {
+      const double metric = selection_ == Selection::kMmt ? s.vm(v).ram_mb : view.state().demand(v) / s.vm(v).mips;
+      if (pick < 0 || metric < best) {
+        pick = v;
+        best = metric;
+      }
+    }
+    return pick;
+  }
+
   // Power-aware best fit: least power increase among suitable hosts that the
   // VM would not overload (a host running nothing is not checked, as in CloudSim).
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
@@ -163,13 +199,16 @@ class MigrationPolicy : public ConsolidationPolicy {
     return best;
   }
 
+  std::string name_;
+  Selection selection_;
+  Rng rng_;
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
 };
 
-class ThrMmt final : public MigrationPolicy {
+class Thr final : public MigrationPolicy {
  public:
-  explicit ThrMmt(double threshold) : threshold_(threshold) {}
-  std::string name() const override { return "thr-mmt"; }
+  Thr(std::string name, Selection sel, std::uint64_t seed, double threshold)
+      : MigrationPolicy(std::move(name), sel, seed), threshold_(threshold) {}
 
  protected:
   bool is_overloaded(const DcView& view, std::int32_t h) const override { return view.util(h) > threshold_; }
@@ -179,10 +218,10 @@ class ThrMmt final : public MigrationPolicy {
   double threshold_;
 };
 
-class LrMmt final : public MigrationPolicy {
+class Lr final : public MigrationPolicy {
  public:
-  explicit LrMmt(double safety) : safety_(safety) {}
-  std::string name() const override { return "lr-mmt"; }
+  Lr(std::string name, Selection sel, std::uint64_t seed, double safety)
+      : MigrationPolicy(std::move(name), sel, seed), safety_(safety) {}
 
  protected:
   std::int32_t history_steps() const override { return 10; }
@@ -203,16 +242,78 @@ class LrMmt final : public MigrationPolicy {
   double safety_;
 };
 
+// IQR and MAD: a threshold of 1 - safety x the spread of the host's history.
+class Spread final : public MigrationPolicy {
+ public:
+  Spread(std::string name, Selection sel, std::uint64_t seed, double safety, bool iqr)
+      : MigrationPolicy(std::move(name), sel, seed), safety_(safety), iqr_(iqr) {}
+
+ protected:
+  std::int32_t history_steps() const override { return 30; }  // PowerVm.HISTORY_LENGTH
+  bool overloaded_at_creation(double u) const override { return u > 0.7; }
+  bool is_overloaded(const DcView& view, std::int32_t h) const override {
+    // Newest first; trailing (oldest) zeros trimmed (MathUtil.trimZeroTail).
+    std::int32_t n = view.history_available();
+    while (n > 0 && view.history(h, n - 1) == 0) --n;
+    if (n < 12) return view.util(h) > 0.7;  // the fallback: THR 0.7
+    double data[30];
+    for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i);
+    std::sort(data, data + n);
+    double spread = 0;
+    if (iqr_) {
+      const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
+      const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
+      spread = data[q3] - data[q1];
+    } else {
+      const double med = median_sorted(data, n);
+      double dev[30];
+      for (std::int32_t i = 0; i < n; ++i) dev[i] = std::abs(med - data[i]);
+      std::sort(dev, dev + n);
+      spread = median_sorted(dev, n);
+    }
+    return view.util(h) > 1 - safety_ * spread;
+  }
+
+ private:
+  static double median_sorted(const double* x, std::int32_t n) {
+    return n % 2 == 1 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+  }
+  double safety_;
+  bool iqr_;
+};
+
 }  // namespace
 
-std::unique_ptr<ConsolidationPolicy> make_thr_mmt(const StrategySpec& spec) {
-  spec.check_options({"threshold"});
-  return std::make_unique<ThrMmt>(spec.number("threshold", 0.8));
-}
-
-std::unique_ptr<ConsolidationPolicy> make_lr_mmt(const StrategySpec& spec) {
-  spec.check_options({"safety"});
-  return std::make_unique<LrMmt>(spec.number("safety", 1.2));
+std::unique_ptr<ConsolidationPolicy> make_classic_pair(const StrategySpec& spec) {
+  const auto dash = spec.name.find('-');
+  if (dash == std::string::npos) return nullptr;
+  const std::string det = spec.name.substr(0, dash), sel_name = spec.name.substr(dash + 1);
+  Selection sel = Selection::kMmt;
+  if (sel_name == "mmt") {
+    sel = Selection::kMmt;
+  } else if (sel_name == "mu") {
+    sel = Selection::kMu;
+  } else if (sel_name == "rs") {
+    sel = Selection::kRs;
+  } else {
+    return nullptr;
+  }
+  const bool rs = sel == Selection::kRs;
+  auto seed = [&] { return static_cast<std::uint64_t>(std::max(0.0, spec.number("seed", 1))); };
+  if (det == "thr") {
+    spec.check_options(rs ? std::vector<std::string>{"threshold", "seed"} : std::vector<std::string>{"threshold"});
+    return std::make_unique<Thr>(spec.name, sel, seed(), spec.number("threshold", 0.8));
+  }
+  if (det == "lr" || det == "lrr") {
+    spec.check_options(rs ? std::vector<std::string>{"safety", "seed"} : std::vector<std::string>{"safety"});
+    return std::make_unique<Lr>(spec.name, sel, seed(), spec.number("safety", 1.2));
+  }
+  if (det == "iqr" || det == "mad") {
+    spec.check_options(rs ? std::vector<std::string>{"safety", "seed"} : std::vector<std::string>{"safety"});
+    return std::make_unique<Spread>(spec.name, sel, seed(), spec.number("safety", det == "iqr" ? 1.5 : 2.5),
+                                    det == "iqr");
+  }
+  return nullptr;
 }
 
 }  // namespace fleetopt::rearrange

@@ -342,6 +342,58 @@ TEST(CloudSimQuirk, CloudSimClock) {
   EXPECT_GT(plain.energy_kwh, clock.energy_kwh);
 }
 
+// The moves a policy decides at `step` with vm v on hosts[v].
+std::vector<DcMove> decide_at(const DcSetup& s, const std::vector<std::int32_t>& hosts, std::int32_t step,
+                              const std::string& policy) {
+  DcState st(s, RamModel::kCloudSim);
+  st.begin_step(step);
+  for (std::size_t v = 0; v < hosts.size(); ++v) st.place(static_cast<std::int32_t>(v), hosts[v]);
+  auto p = make_consolidation_policy(policy);
+  std::vector<DcMove> moves;
+  p->decide(st, moves);
+  return moves;
+}
+
+// IQR and MAD: a host at 0.726 whose history swings between 0.242 and 0.726
+// (IQR 0.484, MAD 0.242: thresholds 1 - 1.5 x 0.484 = 0.274 and
+// 1 - 2.5 x 0.242 = 0.395) is overloaded; at a steady 0.726 (spread 0) it is
+// not; with fewer than 12 samples the fallback THR 0.7 finds it overloaded.
+TEST(ClassicPairs, IqrAndMadThresholdsFollowTheHistory) {
+  std::vector<float> swing, steady(14, 1.0f), half(14, 0.5f);
+  for (int k = 0; k < 14; ++k) swing.push_back(k % 2 == 1 ? 1.0f : 0.0f);
+  DcSetup volatile_day = hand_setup({0, 0}, {{1800, 600}, {1800, 700}}, {0, 1}, {swing, half});
+  DcSetup steady_day = hand_setup({0, 0}, {{1800, 600}, {1800, 700}}, {0, 1}, {steady, half});
+  for (const char* policy : {"iqr-mmt", "mad-mmt"}) {
+    std::vector<DcMove> moves = decide_at(volatile_day, {0, 0}, 13, policy);
+    ASSERT_EQ(moves.size(), 1u) << policy;
+    EXPECT_EQ(moves[0].vm, 0) << policy;  // least RAM
+    EXPECT_EQ(moves[0].to, 1) << policy;
+    EXPECT_TRUE(decide_at(steady_day, {0, 0}, 13, policy).empty()) << policy;
+    EXPECT_EQ(decide_at(steady_day, {0, 0}, 5, policy).size(), 1u) << policy;  // 6 samples: THR 0.7
+  }
+  EXPECT_TRUE(decide_at(volatile_day, {0, 0}, 13, "thr-mmt").empty());  // 0.726 <= 0.8
+}
+
+// Selection: an overloaded G4 (1800 + 1260 MIPS = 0.82) sheds the VM with
+// the least RAM (MMT: vm0) or the least CPU share (MU: vm1, at 0.7).
+TEST(ClassicPairs, MinimumUtilisationAndRandomSelection) {
+  DcSetup s = hand_setup({0, 0}, {{1800, 600}, {1800, 700}}, {0, 1}, {{1.0f}, {0.7f}});
+  std::vector<DcMove> mmt = decide_at(s, {0, 0}, 0, "thr-mmt"), mu = decide_at(s, {0, 0}, 0, "thr-mu");
+  ASSERT_EQ(mmt.size(), 1u);
+  ASSERT_EQ(mu.size(), 1u);
+  EXPECT_EQ(mmt[0].vm, 0);
+  EXPECT_EQ(mu[0].vm, 1);
+  std::set<std::int32_t> picked;
+  for (int seed = 1; seed <= 20; ++seed) {
+    std::vector<DcMove> rs = decide_at(s, {0, 0}, 0, "thr-rs@seed=" + std::to_string(seed));
+    ASSERT_EQ(rs.size(), 1u);
+    EXPECT_EQ(rs[0].vm, decide_at(s, {0, 0}, 0, "thr-rs@seed=" + std::to_string(seed))[0].vm);  // seeded
+    picked.insert(rs[0].vm);
+  }
+  EXPECT_EQ(picked.size(), 2u);  // both VMs get picked over 20 seeds
+  EXPECT_EQ(make_consolidation_policy("lrr-mmt")->name(), "lrr-mmt");
+}
+
 TEST(VmOrder, ReorderFollowsTheListAndTypesFollowTheOrder) {
   SeriesTrace t;
   t.name = "day";

@@ -9,8 +9,9 @@
 
 namespace fleetopt::rearrange {
 
-std::unique_ptr<ConsolidationPolicy> make_thr_mmt(const StrategySpec& spec);
-std::unique_ptr<ConsolidationPolicy> make_lr_mmt(const StrategySpec& spec);
+// DETECTOR-SELECTION (thr|iqr|mad|lr|lrr - mmt|mu|rs), or nullptr if
+// spec.name is not one; InputError for bad options.
+std::unique_ptr<ConsolidationPolicy> make_classic_pair(const StrategySpec& spec);
 std::unique_ptr<ConsolidationPolicy> make_fleetopt_pctl(const StrategySpec& spec);
 
 }  // namespace fleetopt::rearrange

@@ -340,9 +340,17 @@ struct PolicyEntry {
 
 const std::vector<PolicyEntry>& policy_table() {
   static const std::vector<PolicyEntry> table = {
-      {"thr-mmt", "static utilisation threshold (0.8) + minimum migration time (Beloglazov & Buyya 2012)",
-       make_thr_mmt},
-      {"lr-mmt", "local-regression overload detection (safety 1.2) + minimum migration time (ibid.)", make_lr_mmt},
+      {"thr-mmt", "static utilisation threshold (@threshold=0.8) + minimum migration time (Beloglazov & Buyya 2012)",
+       make_classic_pair},
+      {"lr-mmt", "local-regression overload detection (@safety=1.2) + minimum migration time (ibid.)",
+       make_classic_pair},
+      {"iqr-mmt", "interquartile-range threshold (@safety=1.5) + minimum migration time (ibid.)", make_classic_pair},
+      {"mad-mmt", "median-absolute-deviation threshold (@safety=2.5) + minimum migration time (ibid.)",
+       make_classic_pair},
+      {"lrr-mmt", "robust local regression (@safety=1.2; CloudSim's equals lr) + minimum migration time (ibid.)",
+       make_classic_pair},
+      {"DET-mu, DET-rs", "any detector above with minimum utilisation or random selection (@seed=S) (ibid.)",
+       make_classic_pair},
       {"fleetopt-pctl", "ours: percentile forecast of each VM, headroom-aware packing, planned migrations",
        make_fleetopt_pctl},
   };
@@ -353,9 +361,8 @@ const std::vector<PolicyEntry>& policy_table() {
 
 std::unique_ptr<ConsolidationPolicy> make_consolidation_policy(const std::string& text) {
   StrategySpec spec = StrategySpec::parse(text);
-  for (const auto& p : policy_table()) {
-    if (spec.name == p.name) return p.make(spec);
-  }
+  if (spec.name == "fleetopt-pctl") return make_fleetopt_pctl(spec);
+  if (auto pair = make_classic_pair(spec)) return pair;
   std::string known;
   for (const auto& p : policy_table()) known += (known.empty() ? "" : ", ") + std::string(p.name);
   throw InputError::field("policy", fmt::format("unknown consolidation policy '{}' (known: {})", spec.name, known));
