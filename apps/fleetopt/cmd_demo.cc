@@ -11,11 +11,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -371,7 +373,20 @@ void run_demo(const DemoArgs& args, const GlobalOptions& global) {
   t.machine = machine_text();
   t.quiet = args.json;
   t.timeout_s = args.step_timeout_s;
+  fs::create_directories(t.dir, ec);  // out/demo in a clean clone: out/ is not there yet
   check_output_directory(t.dir, "--out");
+  // Two demos into one directory (two test binaries running `fleetopt demo`
+  // at once) would clear each other's results: the second waits.
+  const std::string lock_path = t.dir + ".lock";
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) throw OutputError("--out: cannot create " + lock_path + ": " + std::strerror(errno));
+  const std::unique_ptr<int, void (*)(int*)> unlock(new int(lock_fd), [](int* fd) {
+    ::close(*fd);
+    delete fd;
+  });
+  while (::flock(lock_fd, LOCK_EX) != 0) {
+    if (errno != EINTR) throw OutputError("--out: cannot lock " + lock_path + ": " + std::strerror(errno));
+  }
   fs::create_directories(t.dir + "/results", ec);
   fs::create_directories(t.dir + "/logs", ec);
   if (ec) throw OutputError("--out: cannot create " + t.dir + ": " + ec.message());
