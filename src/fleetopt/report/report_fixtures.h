@@ -47,7 +47,7 @@ inline json bandit_result(const std::string& algorithm, int points) {
   for (int k = 1; k <= points; ++k) {
     const double t = 300.0 * k;
     const double gap = algorithm == "oracle" ? 0.002 : 0.6 / std::sqrt(k);
-    curve.push_back({{"t", t}, {"relative_gap", gap}, {"max_constraint", 1.0 + 0.4 / k - 0.05}});
+    curve.push_back({{"t", t}, {"relative_gap", gap}, {"max_constraint", 1.0 + (algorithm == "oracle" ? 0.1 : 0.4) / k - (algorithm == "oracle" ? 0.0 : 0.05)}});
   }
   return {{"algorithm", algorithm}, {"instance", "azure-functions.json"}, {"curve", curve}, {"horizon", 300 * points},
           {"runs", 4}, {"seed", 1}, {"relative_gap", curve.back()["relative_gap"]}, {"runs_over_capacity", 0},
