@@ -11,4 +11,4 @@ endif()
 add_library(fleetopt_service_postgres STATIC ${CMAKE_CURRENT_LIST_DIR}/store_postgres.cc)
 target_link_libraries(fleetopt_service_postgres PUBLIC fleetopt_core PRIVATE PkgConfig::PQXX fmt::fmt)
 
-fleetopt_add_test(test_service_postgres SOURCES store_postgres_test.cc LIBS fleetopt_service_postgres)
+fleetopt_add_test(test_service_postgres SOURCES store_postgres_test.cc LIBS fleetopt_service_postgres PkgConfig::PQXX)

@@ -9,6 +9,8 @@
 //   auto store = open_postgres_store(pg.uri());
 //   std::string other = pg.create_database("replica_test");  // another empty database
 //
+// A crashed test leaves no server behind: a detached watchdog stops it once
+// the test process is gone.
 // PostgreSQL refuses to run as root: under uid 0 the server tools run as the
 // `postgres` user (runuser), and the scratch folder is handed to it.
 // The server tools are looked up in $FLEETOPT_PG_BINDIR, then
@@ -80,6 +82,7 @@ class PostgresFixture {
       }
     }
     if (!started_) throw std::runtime_error("pg_ctl start failed: " + last_error);
+    start_watchdog();
     create_database("fleetopt");
   }
 
@@ -205,6 +208,18 @@ class PostgresFixture {
     std::string s = ss.str();
     if (s.size() > 2000) s = "..." + s.substr(s.size() - 2000);
     return s;
+  }
+
+  // Should this process die without running the destructor (a crash, a
+  // test timeout's SIGKILL), a detached shell stops the server and removes
+  // the folder once it is gone; after a normal exit it finds nothing to do.
+  void start_watchdog() const {
+    const std::string stop = tool("pg_ctl") + " -D " + quote(data_) + " -m immediate -w -t 30 stop";
+    const std::string script = "while kill -0 " + std::to_string(getpid()) + " 2>/dev/null; do sleep 1; done; " +
+                               "if [ -d " + quote(data_) + " ]; then " + stop + "; rm -rf " +
+                               quote(scratch_.dir().string()) + "; fi";
+    [[maybe_unused]] const int rc =
+        std::system(("setsid sh -c " + quote(script) + " >/dev/null 2>&1 </dev/null &").c_str());
   }
 
   // Under root: the scratch folder (and everything in it) to `postgres`.

@@ -2,6 +2,8 @@
 // the reason, where PostgreSQL is not installed).
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -237,6 +239,69 @@ TEST_F(PostgresStoreTest, ReconnectsAfterServerRestart) {
   }
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(store_->reserve(request("b", "h1", 1, 1)).outcome, ReserveResult::kReserved);
+}
+
+// Another replica holds the host's row (mid-reservation, 3.5 of 4 cpu taken):
+// reserve() waits for it and decides on what it committed.
+TEST_F(PostgresStoreTest, ReserveWaitsForTheHostLockAndRechecks) {
+  store_->upsert_host("h1", make_resources(4, 16));
+  pqxx::connection other(pg_->uri());
+  pqxx::work txn(other);
+  txn.exec("SELECT * FROM hosts WHERE id = 'h1' FOR UPDATE");
+  txn.exec("UPDATE hosts SET res_cpu = 3.5 WHERE id = 'h1'");
+  std::atomic<bool> done{false};
+  ReserveResult result;
+  std::thread t([&] {
+    result = store_->reserve(request("a", "h1", 1, 1));
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(done.load()) << "reserve() did not wait for the host's row lock";
+  txn.commit();
+  t.join();
+  EXPECT_EQ(result.outcome, ReserveResult::kNoRoom) << result.reason;
+  EXPECT_NE(result.reason.find("3.5"), std::string::npos) << result.reason;
+}
+
+// A deadlock between release() and another session: PostgreSQL aborts the
+// store's transaction (the other session's deadlock_timeout is long), and the
+// store retries it to success instead of failing.
+TEST_F(PostgresStoreTest, DeadlockIsRetried) {
+  store_->upsert_host("h1", make_resources(4, 16));
+  ASSERT_EQ(store_->reserve(request("x", "h1", 1, 1)).outcome, ReserveResult::kReserved);
+  pqxx::connection other(pg_->uri());
+  pqxx::work txn(other);
+  txn.exec("SET deadlock_timeout = '10s'");
+  txn.exec("SELECT * FROM hosts WHERE id = 'h1' FOR UPDATE");
+  std::optional<PlacementRecord> released;
+  std::string error;
+  std::thread t([&] {
+    try {
+      released = store_->release("x");  // deletes x, then waits for h1
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Now wait for x, which the store's release holds: a cycle. PostgreSQL
+  // checks for deadlocks once per wait, deadlock_timeout (1 s here) after it
+  // began: the store's check, at ~1 s, finds the cycle (ours, at 10 s, would
+  // be later) and aborts the store's transaction; our lock on x follows.
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    txn.exec("SELECT * FROM placements WHERE id = 'x' FOR UPDATE");
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_GT(waited, 0.5) << "no deadlock happened: the test did not exercise the retry";
+    txn.commit();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "the other session failed: " << e.what();
+  }
+  t.join();
+  EXPECT_EQ(error, "");
+  ASSERT_TRUE(released.has_value());
+  EXPECT_EQ(released->id, "x");
+  EXPECT_FALSE(store_->placement("x").has_value());
+  EXPECT_EQ(store_->hosts()[0].reserved[kCpu], 0.0);
 }
 
 TEST(PostgresStoreOpen, UnreachableServerIsAClearErrorWithoutThePassword) {
