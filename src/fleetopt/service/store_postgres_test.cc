@@ -344,6 +344,46 @@ TEST_F(PostgresStoreTest, TwoStoresOpeningAtOnceBothGetTheSchema) {
   EXPECT_EQ(stores[3]->hosts().size(), 1u);
 }
 
+// Two replicas reserve the same ids at the same moment (a client retrying
+// through another replica): each id is placed once, on one host, and the
+// loser answers kExisting with the winner's placement.
+TEST_F(PostgresStoreTest, SameIdRaceReservesOnce) {
+  for (int h = 0; h < 2; ++h) store_->upsert_host(named("h", h), make_resources(1e6, 1e6));
+  auto other = open_postgres_store(pg_->uri());
+  const int kN = 400;
+  std::vector<ReserveResult> a(kN), b(kN);
+  std::atomic<int> ready{0};
+  auto run = [&](StateStore& s, std::vector<ReserveResult>& out, int host) {
+    ++ready;
+    while (ready.load() < 2) {
+    }
+    // Each side names a different host: whichever wins, the id has one.
+    for (int i = 0; i < kN; ++i) out[static_cast<std::size_t>(i)] = s.reserve(request(named("p", i), named("h", host), 1, 1));
+  };
+  std::thread ta([&] { run(*store_, a, 0); });
+  std::thread tb([&] { run(*other, b, 1); });
+  ta.join();
+  tb.join();
+  int a_wins = 0;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(kN); ++i) {
+    const bool a_won = a[i].outcome == ReserveResult::kReserved;
+    const bool b_won = b[i].outcome == ReserveResult::kReserved;
+    ASSERT_NE(a_won, b_won) << "id p" << i << ": " << a[i].outcome << " / " << b[i].outcome;
+    const auto& loser = a_won ? b[i] : a[i];
+    const auto& winner = a_won ? a[i] : b[i];
+    ASSERT_EQ(loser.outcome, ReserveResult::kExisting);
+    EXPECT_EQ(loser.record.seq, winner.record.seq);
+    EXPECT_EQ(loser.record.host, winner.record.host);
+    a_wins += a_won ? 1 : 0;
+  }
+  const auto placements = store_->placements();
+  EXPECT_EQ(placements.size(), static_cast<std::size_t>(kN));
+  double reserved = 0;
+  for (const auto& h : store_->hosts()) reserved += h.reserved[kCpu];
+  EXPECT_DOUBLE_EQ(reserved, kN);  // each id counted once
+  std::printf("same-id race: replica A placed %d ids, replica B %d\n", a_wins, kN - a_wins);
+}
+
 // Two replicas (two store objects = two connections) x 4 threads reserve and
 // release at random on a few small hosts. Afterwards, read from the database:
 // no host over capacity, every answered reservation present exactly once
