@@ -87,14 +87,40 @@ class MigrationPolicy : public ConsolidationPolicy {
     }
     std::stable_sort(to_migrate.begin(), to_migrate.end(),
                      [&](std::int32_t a, std::int32_t b) { return state.demand(a) > state.demand(b); });
-    std::vector<std::int32_t> all_hosts(ix(hosts));
-    for (std::int32_t h = 0; h < hosts; ++h) all_hosts[ix(h)] = h;
+    // Candidates: every host, but hosts running nothing in the view all
+    // offer the same power increase per host type (their baseline is P(0) in
+    // both modes: a host emptied this round is an excluded overloaded one),
+    // so only the first empty host of each type can win the strict-less
+    // comparison in host order. `occupied` stays sorted.
+    std::vector<std::int32_t> occupied, candidates;
+    for (std::int32_t h = 0; h < hosts; ++h) {
+      if (!view.vms_on(h).empty()) occupied.push_back(h);
+    }
+    std::vector<std::int32_t> first_empty(s.host_types.size(), 0);
+    auto next_empty = [&](std::size_t type) {
+      std::int32_t& h = first_empty[type];
+      while (h < hosts && (s.host_type[ix(h)] != static_cast<std::int32_t>(type) || !view.vms_on(h).empty())) ++h;
+      return h;
+    };
     for (std::int32_t v : to_migrate) {
-      std::int32_t h = find_host(view, v, excluded_place, all_hosts);
+      candidates.clear();
+      std::size_t next = 0;
+      std::vector<std::int32_t> empties;
+      for (std::size_t t = 0; t < s.host_types.size(); ++t) {
+        if (std::int32_t h = next_empty(t); h < hosts) empties.push_back(h);
+      }
+      std::sort(empties.begin(), empties.end());
+      for (std::int32_t h : occupied) {
+        while (next < empties.size() && empties[next] < h) candidates.push_back(empties[next++]);
+        candidates.push_back(h);
+      }
+      while (next < empties.size()) candidates.push_back(empties[next++]);
+      std::int32_t h = find_host(view, v, excluded_place, candidates);
       if (h < 0) {
         view.add(v, state.host_of(v));  // stays where it is
         continue;
       }
+      if (view.vms_on(h).empty()) occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
       view.add(v, h);
       moves.push_back({v, h, 0});
       if (!q.drain_just_filled_hosts) excluded_under[ix(h)] = 1;
@@ -157,6 +183,13 @@ class MigrationPolicy : public ConsolidationPolicy {
  protected:
   virtual std::int32_t history_steps() const { return 1; }
   virtual bool is_overloaded(const DcView& view, std::int32_t h) const = 0;
+  // is_overloaded(h) if v were added to h (v is on no host in the view).
+  virtual bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const {
+    view.add(v, h);
+    const bool over = is_overloaded(view, h);
+    view.remove(v);
+    return over;
+  }
 
  private:
   // The VM to take off an overloaded host (non-empty).
@@ -184,17 +217,14 @@ class MigrationPolicy : public ConsolidationPolicy {
     double best_diff = 0;
     for (std::int32_t h : candidates) {
       if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-      if (view.demand(h) != 0) {
-        view.add(v, h);
-        bool over = is_overloaded(view, h);
-        view.remove(v);
-        if (over) continue;
-      }
-      double diff = view.power_with(h, v) - (stale_power_.empty() ? view.power_now(h) : stale_power_[ix(h)]);
-      if (best < 0 || diff < best_diff) {
-        best = h;
-        best_diff = diff;
-      }
+      const double diff =
+          view.power_with(h, v) - (stale_power_.empty() ? view.power_now(h) : stale_power_[ix(h)]);
+      // The overload test only matters for a host that would win (same
+      // result as testing every host first, far fewer tests).
+      if (best >= 0 && !(diff < best_diff)) continue;
+      if (view.demand(h) != 0 && overloaded_with(view, h, v)) continue;
+      best = h;
+      best_diff = diff;
     }
     return best;
   }
@@ -212,6 +242,9 @@ class Thr final : public MigrationPolicy {
 
  protected:
   bool is_overloaded(const DcView& view, std::int32_t h) const override { return view.util(h) > threshold_; }
+  bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const override {
+    return (view.demand(h) + view.state().demand(v)) / view.setup().host(h).mips() > threshold_;
+  }
   bool overloaded_at_creation(double u) const override { return u > threshold_; }
 
  private:
@@ -228,17 +261,34 @@ class Lr final : public MigrationPolicy {
   // Fewer than 10 samples: CloudSim's fallback, a static threshold of 0.7.
   bool overloaded_at_creation(double u) const override { return u > 0.7; }
   bool is_overloaded(const DcView& view, std::int32_t h) const override {
-    if (view.history_available() < 10) return view.util(h) > 0.7;  // CloudSim's fallback
-    double y[10];
-    for (std::int32_t i = 0; i < 10; ++i) y[i] = view.history(h, 9 - i);  // oldest first
-    double max_ram = 0;
-    for (std::int32_t v : view.vms_on(h)) max_ram = std::max(max_ram, view.setup().vm(v).ram_mb);
-    const DcHostType& t = view.setup().host(h);
-    double migration_steps = std::ceil(max_ram / (t.bw_mbps / 2.0 / 8.0) / view.setup().step_seconds);
-    return safety_ * ols_predict(y, 10, 10 + migration_steps) >= 1;
+    return predict_overload(view, h, -1);
+  }
+  // The least-squares prediction is linear in the samples, so the host's
+  // and the VM's parts are predicted apart (no add and remove).
+  bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const override {
+    return predict_overload(view, h, v);
   }
 
  private:
+  bool predict_overload(const DcView& view, std::int32_t h, std::int32_t extra) const {
+    const DcSetup& s = view.setup();
+    const DcHostType& t = s.host(h);
+    const double extra_demand = extra >= 0 ? view.state().demand(extra) : 0.0;
+    if (view.history_available() < 10) return (view.demand(h) + extra_demand) / t.mips() > 0.7;  // CloudSim's fallback
+    double y[10];
+    for (std::int32_t i = 0; i < 10; ++i) y[i] = view.history(h, 9 - i);  // oldest first
+    double max_ram = extra >= 0 ? s.vm(extra).ram_mb : 0.0;
+    for (std::int32_t v : view.vms_on(h)) max_ram = std::max(max_ram, s.vm(v).ram_mb);
+    const double migration_steps = std::ceil(max_ram / (t.bw_mbps / 2.0 / 8.0) / s.step_seconds);
+    double predicted = ols_predict(y, 10, 10 + migration_steps);
+    if (extra >= 0) {
+      const double scale = s.vm(extra).mips / t.mips();
+      for (std::int32_t i = 0; i < 10; ++i) y[i] = view.state().past_util(extra, 9 - i) * scale;
+      predicted += ols_predict(y, 10, 10 + migration_steps);
+    }
+    return safety_ * predicted >= 1;
+  }
+
   double safety_;
 };
 
@@ -252,31 +302,54 @@ class Spread final : public MigrationPolicy {
   std::int32_t history_steps() const override { return 30; }  // PowerVm.HISTORY_LENGTH
   bool overloaded_at_creation(double u) const override { return u > 0.7; }
   bool is_overloaded(const DcView& view, std::int32_t h) const override {
-    // Newest first; trailing (oldest) zeros trimmed (MathUtil.trimZeroTail).
-    std::int32_t n = view.history_available();
-    while (n > 0 && view.history(h, n - 1) == 0) --n;
-    if (n < 12) return view.util(h) > 0.7;  // the fallback: THR 0.7
     double data[30];
+    const std::int32_t n = view.history_available();
     for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i);
-    std::sort(data, data + n);
+    return overloaded(data, n, view.util(h));
+  }
+  // As add, is_overloaded, remove would compute, without editing the view;
+  // the spread (IQR or MAD) is at most the range, which settles most cases
+  // without sorting.
+  bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const override {
+    const DcSetup& s = view.setup();
+    const double scale = s.vm(v).mips / s.host(h).mips();
+    double data[30];
+    const std::int32_t n = view.history_available();
+    for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i) + view.state().past_util(v, i) * scale;
+    return overloaded(data, n, (view.demand(h) + view.state().demand(v)) / s.host(h).mips());
+  }
+
+ private:
+  // data: newest first, n <= 30 samples (changed: sorted).
+  bool overloaded(double* data, std::int32_t n, double util) const {
+    while (n > 0 && data[n - 1] == 0) --n;  // MathUtil.trimZeroTail
+    if (n < 12) return util > 0.7;          // the fallback: THR 0.7
+    if (safety_ >= 0) {
+      const auto [lo, hi] = std::minmax_element(data, data + n);
+      if (util <= 1 - safety_ * (*hi - *lo)) return false;  // spread <= range
+    }
+    // Order statistics by selection (the values sorted would give the same).
     double spread = 0;
     if (iqr_) {
       const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
       const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
+      std::nth_element(data, data + q3, data + n);
+      std::nth_element(data, data + q1, data + q3);
       spread = data[q3] - data[q1];
     } else {
-      const double med = median_sorted(data, n);
+      const double med = median(data, n);
       double dev[30];
       for (std::int32_t i = 0; i < n; ++i) dev[i] = std::abs(med - data[i]);
-      std::sort(dev, dev + n);
-      spread = median_sorted(dev, n);
+      spread = median(dev, n);
     }
-    return view.util(h) > 1 - safety_ * spread;
+    return util > 1 - safety_ * spread;
   }
 
- private:
-  static double median_sorted(const double* x, std::int32_t n) {
-    return n % 2 == 1 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+  // The median (mean of the middle two for even n), reordering x.
+  static double median(double* x, std::int32_t n) {
+    std::nth_element(x, x + n / 2, x + n);
+    if (n % 2 == 1) return x[n / 2];
+    return 0.5 * (*std::max_element(x, x + n / 2) + x[n / 2]);
   }
   double safety_;
   bool iqr_;

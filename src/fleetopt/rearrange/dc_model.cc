@@ -15,15 +15,6 @@
 
 namespace fleetopt::rearrange {
 
-double PowerModel::at(double u) const {
-  u = std::clamp(u, 0.0, 1.0);
-  double x = u * 10.0;
-  auto i = static_cast<std::size_t>(std::floor(x));
-  if (i >= 10) return watts[10];
-  double frac = x - static_cast<double>(i);
-  return watts[i] + (watts[i + 1] - watts[i]) * frac;
-}
-
 const PowerModel& hp_ml110_g4_power() {
   static const PowerModel m{{86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117}};
   return m;

@@ -19,7 +19,13 @@ namespace fleetopt::rearrange {
 // Watts at 0, 10, ..., 100% CPU, linearly interpolated in between.
 struct PowerModel {
   std::array<double, 11> watts{};
-  double at(double utilisation) const;
+  double at(double u) const {
+    u = u < 0 ? 0 : (u > 1 ? 1 : u);
+    const double x = u * 10.0;
+    const auto i = static_cast<std::size_t>(x);  // floor: x >= 0
+    if (i >= 10) return watts[10];
+    return watts[i] + (watts[i + 1] - watts[i]) * (x - static_cast<double>(i));
+  }
 };
 const PowerModel& hp_ml110_g4_power();  // 86 ... 117 W
 const PowerModel& hp_ml110_g5_power();  // 93.7 ... 135 W
