@@ -74,6 +74,18 @@ std::string join_names(const std::vector<std::string>& v, const char* sep = ",")
   return s;
 }
 
+// A policy named with a file argument ("fireplace:/long/path/model.json")
+// keeps only the file name for labels; tables and commands keep it whole.
+std::string short_name(const std::string& name) {
+  const std::size_t colon = name.find(':');
+  if (colon == std::string::npos) return name;
+  const std::size_t at = name.find('@', colon);
+  const std::string arg = name.substr(colon + 1, at == std::string::npos ? std::string::npos : at - colon - 1);
+  if (arg.find('/') == std::string::npos) return name;
+  return name.substr(0, colon + 1) + std::filesystem::path(arg).filename().string() +
+         (at == std::string::npos ? "" : name.substr(at));
+}
+
 std::string command_or(const ResultFile& f, const std::string& rebuilt) {
   return f.command.empty() ? rebuilt + "   (rebuilt from the result's fields)" : f.command;
 }
@@ -118,7 +130,7 @@ void placement(const std::vector<const ResultFile*>& sizes, const std::vector<co
         continue;
       }
       const double need = r.num(row, "servers_needed", where);
-      chart.categories.push_back(policy);
+      chart.categories.push_back(short_name(policy));
       s.values.push_back(need);
       double lo = need, hi = need;
       for (double v : per) lo = std::min(lo, v), hi = std::max(hi, v);
@@ -150,7 +162,7 @@ void placement(const std::vector<const ResultFile*>& sizes, const std::vector<co
     DataTable t{{"policy", "hosts", "overload rate", "host-hours"}, {}};
     for (const ResultFile* f : sims) {
       Reader r{f->path};
-      std::string name = r.str(f->data, "policy");
+      std::string name = short_name(r.str(f->data, "policy"));
       if (workloads.size() > 1) name += " @ " + r.opt_str(f->data, "workload", "?");
       points[name].emplace_back(r.num(f->data, "hosts"), 100 * r.num(f->data, "overload_rate"));
     }
@@ -172,7 +184,7 @@ void placement(const std::vector<const ResultFile*>& sizes, const std::vector<co
     std::map<std::pair<std::string, double>, double> hh;
     for (const ResultFile* f : sims) {
       Reader r{f->path};
-      std::string name = r.str(f->data, "policy");
+      std::string name = short_name(r.str(f->data, "policy"));
       if (workloads.size() > 1) name += " @ " + r.opt_str(f->data, "workload", "?");
       hh[{name, r.num(f->data, "hosts")}] = r.opt_num(f->data, "active_host_hours", 0);
     }
@@ -272,6 +284,7 @@ void rearrangement(const std::vector<const ResultFile*>& files, Section& sec) {
   stages.frame.x_label = "stage";
   stages.frame.y_label = "migrations";
   std::vector<std::pair<std::string, std::map<int, double>>> per_stage;
+  std::vector<std::string> clusters;
   int max_stage = 0;
   std::vector<std::string> commands;
   for (const ResultFile* f : files) {
@@ -280,7 +293,12 @@ void rearrangement(const std::vector<const ResultFile*>& files, Section& sec) {
     const json* plan = &d;
     std::string label;
     if (f->kind == "rearrange") {
-      label = r.opt_str(d, "strategy", "?") + ": " + std::filesystem::path(r.opt_str(d, "cluster", "?")).filename().string();
+      // "examples/cluster-a.json" or "planetlab:.../20110303 (CloudSim setting) at step 144: ...": the file or
+      // day name is the label, the whole text is in the caption.
+      const std::string cluster = r.opt_str(d, "cluster", "?");
+      label = r.opt_str(d, "strategy", "?") + ": " +
+              std::filesystem::path(cluster.substr(0, cluster.find(' '))).filename().string();
+      clusters.push_back(cluster);
       hosts.categories.push_back(label);
       before.values.push_back(r.num(d, "hosts_before"));
       after.values.push_back(r.num(d, "hosts_after"));
@@ -311,7 +329,8 @@ void rearrangement(const std::vector<const ResultFile*>& files, Section& sec) {
     Figure fig;
     fig.svg = render_bars(hosts);
     fig.table = th;
-    fig.caption = "Hosts with at least one VM before and after the rearrangement, and the best lower bound.";
+    fig.caption = "Hosts with at least one VM before and after the rearrangement, and the best lower bound. Cluster: " +
+                  join_names(clusters, "; ") + ".";
     fig.command = join_names(commands, "  ;  ");
     fig.provenance = provenance(*files.front());
     sec.figures.push_back(std::move(fig));

@@ -98,6 +98,15 @@ TEST(Report, ActiveHostsSeriesIsDrawnWhenPresent) {
   EXPECT_NE(html.find("Active hosts over the day"), std::string::npos);
 }
 
+TEST(Report, LabelsShortenFileArgumentsAndLongTitlesFit) {
+  ScratchDir dir("report_labels");
+  json size = testing::size_result();
+  size["results"][0]["policy"] = "fireplace:/very/long/path/to/model.json@k=2";
+  const std::string html = build_report({dir.write("s.json", size.dump())}, {});
+  EXPECT_NE(html.find("fireplace:model.json@k=2: 12"), std::string::npos);  // the bar's label
+  EXPECT_NE(html.find("<td>fireplace:/very/long/path/to/model.json@k=2</td>"), std::string::npos);  // the table
+}
+
 TEST(Report, EmptyListGivesAPageSayingSo) {
   const std::string html = build_report({}, {});
   EXPECT_NE(html.find("No results."), std::string::npos);

@@ -79,8 +79,12 @@ std::string open_svg(const ChartFrame& f) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
       "role=\"img\" aria-label=\"{}\">\n",
       f.width, f.height, f.width, f.height, xml_escape(f.title));
-  s += fmt::format("<text class=\"title\" x=\"{}\" y=\"18\" text-anchor=\"middle\">{}</text>\n", coord(f.width / 2.0),
-                   xml_escape(f.title));
+  // A title wider than the chart is cut (about 7 px per character at 13 px).
+  std::string title = f.title;
+  const std::size_t fit = static_cast<std::size_t>(std::max(10, (f.width - 16) / 7));
+  if (title.size() > fit) title = title.substr(0, fit - 1) + "\u2026";
+  s += fmt::format("<text class=\"title\" x=\"{}\" y=\"18\" text-anchor=\"middle\">{}<title>{}</title></text>\n",
+                   coord(f.width / 2.0), xml_escape(title), xml_escape(f.title));
   return s;
 }
 

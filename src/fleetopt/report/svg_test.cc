@@ -99,6 +99,15 @@ TEST(Svg, RejectsNonFiniteAndMismatchedValues) {
   EXPECT_THROW(render_bars(b), InputError);
 }
 
+TEST(Svg, LongTitleIsCutToTheChartWidth) {
+  XyChart c = two_lines();
+  c.frame.title = std::string(300, 'x');
+  const std::string svg = render_lines(c);
+  EXPECT_EQ(svg.find(std::string(100, 'x') + "\u2026"), std::string::npos);  // cut well before 100
+  EXPECT_NE(svg.find("x\u2026<title>"), std::string::npos);                    // with an ellipsis
+  EXPECT_NE(svg.find(std::string(300, 'x') + "</title>"), std::string::npos);   // whole in the tooltip
+}
+
 TEST(Svg, Deterministic) {
   EXPECT_EQ(render_lines(two_lines()), render_lines(two_lines()));
   EXPECT_EQ(format_number(0.1 + 0.2), "0.3");
