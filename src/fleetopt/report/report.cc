@@ -34,7 +34,9 @@ struct Reader {
     const json& v = at(j, key, where);
     if (!v.is_number()) fail(where + key, "not a number");
     const double d = v.get<double>();
-    if (!std::isfinite(d)) fail(where + key, "not finite");
+    // No fleetopt result comes near 1e15 (hosts, kWh, slots, USD); beyond it
+    // a chart's scaled value could overflow.
+    if (!std::isfinite(d) || std::fabs(d) > 1e15) fail(where + key, "not a finite number of plausible size (|x| <= 1e15)");
     return d;
   }
   std::string str(const json& j, const std::string& key, const std::string& where = "") const {

@@ -84,6 +84,10 @@ TEST(Report, BadFilesAreNamed) {
   const std::string s = dir.write("scale.json", scale.dump());
   EXPECT_NE(error_of({s}).find("scale.json: field 'results[0].repetitions[0].vm_minutes': not a number"),
             std::string::npos);
+  json huge = testing::bandit_result("fast", 3);
+  huge["curve"][0]["relative_gap"] = -1e308;
+  EXPECT_NE(error_of({dir.write("huge.json", huge.dump())}).find("huge.json: field 'curve[0].relative_gap'"),
+            std::string::npos);
   const std::string csv = dir.write("m.csv", "strategy,host,resource,step,margin,error,violated\nfixed,h1,cpu,x,1,2,0\n");
   EXPECT_NE(error_of({csv}).find("m.csv:2"), std::string::npos);
 }
