@@ -187,6 +187,7 @@ struct ApiServer::Impl {
       if (!res.body.empty()) return;
       const std::string message = res.status == 404   ? "no such route: " + req.method + " " + req.path
                                   : res.status == 413 ? fmt::format("body over {} bytes", opt.max_body_bytes)
+                                  : res.status == 400 ? "malformed HTTP request (e.g. a POST without Content-Length)"
                                                       : "refused";
       send_json(res, res.status, {{"error", {{"status", res.status}, {"message", message}}}});
       metrics.count_error(error_kind(res.status));
