@@ -393,21 +393,37 @@ void run_demo(const DemoArgs& args, const GlobalOptions& global) {
   for (const auto& old : fs::directory_iterator(t.dir + "/results")) fs::remove(old.path(), ec);
 
   const std::string data = data_dir(global.data);
-  const bool real = fs::is_directory(data + "/planetlab/20110303") && fs::is_directory(data + "/worldcup98") &&
-                    fs::is_directory(data + "/azure-functions-2019") && fs::is_directory(data + "/bitbrains-rnd");
-  const std::string which = real ? "the real traces under '" + data + "'"
-                                 : "built-in synthetic inputs (real traces not found under '" + data +
-                                       "'; set --data or FLEETOPT_DATA)";
+  // Each problem uses its real trace when that is present, else its synthetic input.
+  auto have = [&](std::initializer_list<const char*> dirs) {
+    for (const char* d : dirs) {
+      if (!fs::is_directory(data + "/" + d)) return false;
+    }
+    return true;
+  };
+  const bool planetlab = have({"planetlab/20110303", "planetlab/20110322"});
+  const bool functions = have({"azure-functions-2019"}), worldcup = have({"worldcup98"});
+  const bool bitbrains = have({"bitbrains-rnd/2013-8"});
+  const int present = planetlab + functions + worldcup + bitbrains;
+  std::string which;
+  if (present == 4) {
+    which = "the real traces under '" + data + "'";
+  } else if (present == 0) {
+    which = "built-in synthetic inputs (real traces not found under '" + data + "'; set --data or FLEETOPT_DATA)";
+  } else {
+    which = "the real traces under '" + data + "' where present (missing:" + (planetlab ? "" : " planetlab") +
+            (functions ? "" : " azure-functions-2019") + (worldcup ? "" : " worldcup98") +
+            (bitbrains ? "" : " bitbrains-rnd") + "; those problems run on synthetic inputs)";
+  }
   if (!t.quiet) {
     std::printf("fleetopt demo: every decision problem on %s\nmachine: %s\n", which.c_str(), t.machine.c_str());
     std::fflush(stdout);
   }
-  placement(t, real);
-  bandit(t, real);
-  rearrangement(t, real);
-  consolidation(t, real);
-  autoscaling(t, real);
-  reclamation(t, real, data);
+  placement(t, planetlab);
+  bandit(t, functions);
+  rearrangement(t, planetlab);
+  consolidation(t, planetlab);
+  autoscaling(t, worldcup);
+  reclamation(t, bitbrains, data);
 
   const std::string html = t.dir + "/report.html";
   report::ReportOptions options;
@@ -432,7 +448,7 @@ void run_demo(const DemoArgs& args, const GlobalOptions& global) {
   write_file_atomically(html, report::render_page(page));
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (t.quiet) {
-    print_json({{"data", real ? "real" : "synthetic"}, {"data_dir", data}, {"report", html}, {"machine", t.machine},
+    print_json({{"data", present == 4 ? "real" : present == 0 ? "synthetic" : "mixed"}, {"data_dir", data}, {"report", html}, {"machine", t.machine},
                 {"seconds", seconds}, {"steps", t.steps}, {"notes", t.notes}});
     return;
   }
