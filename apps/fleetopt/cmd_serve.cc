@@ -18,7 +18,9 @@
 #include "fleetopt/core/input_file.h"
 #include "fleetopt/core/output_file.h"
 #include "fleetopt/service/api_server.h"
+#include "fleetopt/faas/instance.h"
 #include "fleetopt/service/decision_service.h"
+#include "fleetopt/service/functions_service.h"
 #include "sim_options.h"
 
 namespace fleetopt::cli {
@@ -37,6 +39,10 @@ struct ServeArgs {
   int io_timeout = 10;
   std::string port_file;
   bool log_requests = false;
+  std::string functions;  // bandit instance JSON
+  std::string functions_algorithm = "fast";
+  std::int64_t functions_horizon = 100000;
+  double functions_reject = -1;  // reject cost; < 0: no reject node
 };
 
 std::pair<std::string, int> parse_listen(const std::string& text) {
@@ -91,7 +97,17 @@ void run_serve(const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   service::DecisionService svc(service::open_store(args.db), config);
-  service::ApiServer api(svc, api_options);
+  std::unique_ptr<service::FunctionsService> functions;
+  if (!args.functions.empty()) {
+    service::FunctionsConfig fc;
+    fc.algorithm = args.functions_algorithm;
+    fc.horizon = args.functions_horizon;
+    fc.reject = args.functions_reject >= 0;
+    fc.reject_cost = fc.reject ? args.functions_reject : 1.0;
+    fc.seed = args.seed;
+    functions = std::make_unique<service::FunctionsService>(faas::load_instance(args.functions), fc);
+  }
+  service::ApiServer api(svc, api_options, functions.get());
   const int bound = api.bind(host, port);
   if (bound < 0) throw ResourceError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", host, port));
   if (!args.port_file.empty()) write_file_atomically(args.port_file, fmt::format("{}\n", bound));
@@ -136,6 +152,14 @@ void add_serve_command(CLI::App& app, GlobalOptions&) {
       ->capture_default_str()->check(CLI::Range(1, 3600));
   cmd->add_option("--port-file", args->port_file, "write the bound port here (useful with port 0)");
   cmd->add_flag("--log-requests", args->log_requests, "one line per request on stderr");
+  cmd->add_option("--functions", args->functions,
+                  "serverless bandit instance JSON (nodes, classes, capacities) for /v1/functions");
+  cmd->add_option("--functions-algorithm", args->functions_algorithm, "fast, base, greedy, epsilon or random")
+      ->capture_default_str();
+  cmd->add_option("--functions-horizon", args->functions_horizon, "T: the forced exploration fades over T decisions")
+      ->capture_default_str()->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
+  cmd->add_option("--functions-reject", args->functions_reject, "enable a reject node with this cost")
+      ->check(CLI::Range(0.0, 1e6));
   cmd->callback([args] { run_serve(*args); });
 }
 

@@ -154,12 +154,13 @@ struct ApiServer::Impl {
 
   DecisionService& svc;
   ApiOptions opt;
+  FunctionsService* functions = nullptr;
   httplib::Server server;
   Metrics metrics;
   std::atomic<bool> stopping{false};
   std::vector<Route> table;
 
-  Impl(DecisionService& s, ApiOptions o) : svc(s), opt(std::move(o)) {
+  Impl(DecisionService& s, ApiOptions o, FunctionsService* f) : svc(s), opt(std::move(o)), functions(f) {
     const int threads = std::max(1, opt.threads);
     server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     server.set_payload_max_length(opt.max_body_bytes);
@@ -241,6 +242,21 @@ struct ApiServer::Impl {
   static void host_change_error(const HostChange& c, const std::string& id) {
     if (c.outcome == HostChange::kUnknown) throw HttpError(404, "id", "unknown host " + id);
     if (c.outcome == HostChange::kBusy) throw HttpError(409, "", c.reason);
+  }
+
+  FunctionsService& need_functions() const {
+    if (!functions) {
+      throw HttpError(404, "", "serverless placement is not configured (start serve with --functions INSTANCE.json)");
+    }
+    return *functions;
+  }
+
+  static int get_index(const json& body, const std::string& field) {
+    if (!body.contains(field)) throw bad(field, "missing");
+    if (!body[field].is_number_integer()) throw bad(field, "expected an integer index");
+    const auto v = body[field].get<std::int64_t>();
+    if (v < 0 || v > 1'000'000) throw bad(field, fmt::format("{} is out of range", v));
+    return static_cast<int>(v);
   }
 
   void set_state(const httplib::Request& req, httplib::Response& res, HostState state) {
@@ -405,6 +421,45 @@ struct ApiServer::Impl {
            if (placements.empty()) throw HttpError(409, "", "nothing is placed: nothing to rearrange");
            send_json(res, 200, rearrange_live(hosts, placements, svc.config().dims, q));
          }},
+        {"POST", "/v1/functions/decide", "/v1/functions/decide",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           FunctionsService& f = need_functions();
+           const json body = parse_body(req);
+           only_fields(body, "", {"class"});
+           const int cls = get_index(body, "class");
+           const FunctionsService::Decision d = f.decide(cls);
+           metrics.count_decision("functions:" + f.algorithm(), d.node < 0 ? "rejected" : "placed");
+           send_json(res, 200, {{"slot", d.slot}, {"node", d.node < 0 ? json(nullptr) : json(d.node)},
+                                {"rejected", d.node < 0}});
+         }},
+        {"POST", "/v1/functions/feedback", "/v1/functions/feedback",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           FunctionsService& f = need_functions();
+           const json body = parse_body(req);
+           only_fields(body, "", {"class", "node", "cost", "demand"});
+           const int cls = get_index(body, "class");
+           if (!body.contains("node")) throw bad("node", "missing (null when the arrival was rejected)");
+           const int node = body["node"].is_null() ? -1 : get_index(body, "node");
+           if (!body.contains("cost") || !body["cost"].is_number()) throw bad("cost", "expected a number");
+           const double cost = body["cost"].get<double>();
+           if (!body.contains("demand") || !body["demand"].is_array() ||
+               body["demand"].size() != static_cast<std::size_t>(f.nodes())) {
+             throw bad("demand", fmt::format("expected {} arrays (one per node) of {} numbers", f.nodes(), f.resources()));
+           }
+           std::vector<double> demand;
+           for (std::size_t j = 0; j < body["demand"].size(); ++j) {
+             const json& row = body["demand"][j];
+             if (!row.is_array() || row.size() != static_cast<std::size_t>(f.resources())) {
+               throw bad(fmt::format("demand[{}]", j), fmt::format("expected {} numbers", f.resources()));
+             }
+             for (std::size_t k = 0; k < row.size(); ++k) {
+               if (!row[k].is_number()) throw bad(fmt::format("demand[{}][{}]", j, k), "expected a number");
+               demand.push_back(row[k].get<double>());
+             }
+           }
+           f.feedback(cls, node, cost, demand);
+           send_json(res, 200, {{"learned", true}});
+         }},
         {"POST", "/k8s/filter", "/k8s/filter", [this](const httplib::Request& req, httplib::Response& res) {
            send_json(res, 200, k8s_filter(svc, parse_body(req)));
          }},
@@ -415,8 +470,8 @@ struct ApiServer::Impl {
   }
 };
 
-ApiServer::ApiServer(DecisionService& service, ApiOptions options)
-    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+ApiServer::ApiServer(DecisionService& service, ApiOptions options, FunctionsService* functions)
+    : impl_(std::make_unique<Impl>(service, std::move(options), functions)) {}
 
 ApiServer::~ApiServer() = default;
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fleetopt/service/decision_service.h"
+#include "fleetopt/service/functions_service.h"
 
 namespace fleetopt::service {
 
@@ -23,7 +24,9 @@ struct ApiOptions {
 
 class ApiServer {
  public:
-  ApiServer(DecisionService& service, ApiOptions options);
+  // functions: the serverless bandit behind /v1/functions (null: those
+  // routes answer 404 saying how to enable them).
+  ApiServer(DecisionService& service, ApiOptions options, FunctionsService* functions = nullptr);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleetopt/core/rng.h"
 #include "fleetopt/core/scratch_dir.h"
+#include "fleetopt/faas/instance.h"
 
 namespace fleetopt::service {
 namespace {
@@ -186,6 +188,54 @@ TEST_F(ApiTest, RearrangePlansWithoutMoving) {
   for (const json& p : body(client_->Get("/v1/placements"))["placements"]) {
     EXPECT_EQ(p["host"].get<std::string>().substr(1), p["id"].get<std::string>().substr(1));
   }
+}
+
+// The serverless bandit online: one class, a cheap and a dear node; from
+// decide/feedback alone the learner sends most arrivals to the cheap node
+// (uniform random would send half).
+TEST(FunctionsApi, LearnsTheCheapNodeOnline) {
+  ScratchDir dir("api_functions");
+  ServiceConfig config;
+  DecisionService svc(open_store("sqlite:" + dir.path("state.db")), config);
+  faas::Instance instance = faas::instance_from_json(
+      json::parse(R"({"nodes": 2, "classes": 1, "resources": 1, "arrival": [1], "cost": [[0.2, 0.8]],
+                      "demand": [[[0.3], [0.3]]], "capacity": [[1], [1]]})"),
+      "test");
+  FunctionsConfig fc;
+  fc.horizon = 3000;
+  FunctionsService functions(std::move(instance), fc);
+  ApiServer api(svc, {}, &functions);
+  const int port = api.bind("127.0.0.1", 0);
+  std::thread server([&] { api.serve(); });
+  httplib::Client c("127.0.0.1", port);
+  Rng rng(4);
+  int cheap_late = 0;
+  for (int t = 0; t < 3000; ++t) {
+    auto d = c.Post("/v1/functions/decide", R"({"class": 0})", "application/json");
+    ASSERT_TRUE(d && d->status == 200);
+    const int node = json::parse(d->body)["node"].get<int>();
+    if (t >= 2500 && node == 0) ++cheap_late;
+    const double cost = rng.uniform() < (node == 0 ? 0.2 : 0.8) ? 1 : 0;
+    json demand = json::array({json::array({rng.uniform() < 0.3 ? 1 : 0}), json::array({rng.uniform() < 0.3 ? 1 : 0})});
+    auto f = c.Post("/v1/functions/feedback", json({{"class", 0}, {"node", node}, {"cost", cost}, {"demand", demand}}).dump(),
+                    "application/json");
+    ASSERT_TRUE(f && f->status == 200) << (f ? f->body : "");
+  }
+  EXPECT_GT(cheap_late, 400);  // > 80% of the last 500
+  EXPECT_EQ(c.Post("/v1/functions/decide", R"({"class": 3})", "application/json")->status, 400);
+  EXPECT_EQ(c.Post("/v1/functions/feedback", R"({"class": 0, "node": 0, "cost": 1, "demand": [[1]]})",
+                   "application/json")->status, 400);  // one node's demand missing
+  EXPECT_EQ(c.Post("/v1/functions/feedback", R"({"class": 0, "node": null, "cost": 1, "demand": [[1], [1]]})",
+                   "application/json")->status, 400);  // rejected, but no reject node
+  api.stop();
+  server.join();
+}
+
+TEST_F(ApiTest, FunctionsRoutesSayHowToEnableThem) {
+  start();
+  auto r = post("/v1/functions/decide", R"({"class": 0})");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("--functions"), std::string::npos);
 }
 
 // docs/openapi.json describes exactly the routes the server serves.
