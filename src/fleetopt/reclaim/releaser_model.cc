@@ -39,23 +39,55 @@ DdpgSettings DdpgSettings::from_json(const nlohmann::json& j) {
   return s;
 }
 
-float ActorWeights::margin(const float* state) const {
+namespace {
+
+// The MLP with its sizes known at compile time (the paper's 12 -> 16 -> 16
+// shape), so the compiler unrolls and vectorises the loops: evaluation runs
+// the actor once per host, resource and step.
+template <int In, int H>
+float mlp_fixed(const ActorWeights& a, const float* state) {
+  float h1[H], h2[H];
+  const float* w1 = a.w1.data();
+  const float* w2 = a.w2.data();
+  for (int o = 0; o < H; ++o) {
+    float acc = a.b1[static_cast<std::size_t>(o)];
+    for (int i = 0; i < In; ++i) acc += w1[o * In + i] * state[i];
+    h1[o] = acc > 0 ? acc : 0;
+  }
+  for (int o = 0; o < H; ++o) {
+    float acc = a.b2[static_cast<std::size_t>(o)];
+    for (int i = 0; i < H; ++i) acc += w2[o * H + i] * h1[i];
+    h2[o] = acc > 0 ? acc : 0;
+  }
+  float z = a.b3;
+  for (int i = 0; i < H; ++i) z += a.w3[static_cast<std::size_t>(i)] * h2[i];
+  return z;
+}
+
+float mlp_any(const ActorWeights& a, const float* state) {
   float h1[64], h2[64];
-  const int h = hidden;
+  const int h = a.hidden, in = a.in;
   for (int o = 0; o < h; ++o) {
-    float acc = b1[static_cast<std::size_t>(o)];
-    const float* w = &w1[static_cast<std::size_t>(o * in)];
+    float acc = a.b1[static_cast<std::size_t>(o)];
+    const float* w = &a.w1[static_cast<std::size_t>(o * in)];
     for (int i = 0; i < in; ++i) acc += w[i] * state[i];
     h1[o] = acc > 0 ? acc : 0;
   }
   for (int o = 0; o < h; ++o) {
-    float acc = b2[static_cast<std::size_t>(o)];
-    const float* w = &w2[static_cast<std::size_t>(o * h)];
+    float acc = a.b2[static_cast<std::size_t>(o)];
+    const float* w = &a.w2[static_cast<std::size_t>(o * h)];
     for (int i = 0; i < h; ++i) acc += w[i] * h1[i];
     h2[o] = acc > 0 ? acc : 0;
   }
-  float z = b3;
-  for (int i = 0; i < h; ++i) z += w3[static_cast<std::size_t>(i)] * h2[i];
+  float z = a.b3;
+  for (int i = 0; i < h; ++i) z += a.w3[static_cast<std::size_t>(i)] * h2[i];
+  return z;
+}
+
+}  // namespace
+
+float ActorWeights::margin(const float* state) const {
+  const float z = in == 12 && hidden == 16 ? mlp_fixed<12, 16>(*this, state) : mlp_any(*this, state);
   return max_margin / (1.0f + std::exp(-z));
 }
 
