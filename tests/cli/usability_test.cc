@@ -132,6 +132,34 @@ TEST(Usability, Defect7_ConsolidateRejectsUnknownOrBadOptionsByName) {
   EXPECT_TRUE(contains(dynamic.err, "static")) << dynamic.err;
 }
 
+// --- issue 13: consolidate's CloudSim fidelity and VM order -----------------
+
+TEST(Usability, ConsolidateFidelityAndVmOrder) {
+  const std::string day = "consolidate --workload planetlab:examples/planetlab-day --policy thr-mmt --hosts 10 ";
+  auto plain = stdout_json(run_fleetopt_split(day + "--json"));
+  auto fleetopt = stdout_json(run_fleetopt_split(day + "--fidelity fleetopt --json"));
+  EXPECT_EQ(plain["energy_kwh"], fleetopt["energy_kwh"]);  // fleetopt is the default
+  EXPECT_EQ(plain["fidelity"], "fleetopt");
+  auto cloudsim = stdout_json(run_fleetopt_split(day + "--fidelity cloudsim --json"));
+  EXPECT_EQ(cloudsim["fidelity"], "cloudsim");
+  EXPECT_NE(cloudsim["energy_kwh"], plain["energy_kwh"]);
+  // The directory's own order and the same order from a file agree.
+  auto dir = stdout_json(run_fleetopt_split(day + "--vm-order dir --json"));
+  EXPECT_EQ(dir["vms"], 10);
+  for (const char* bad : {"--fidelity bogus", "--quirks bogus", "--quirks trust_moves --fidelity cloudsim",
+                          "--vm-order /nonexistent/order.txt"}) {
+    CommandResult r = run_fleetopt_split(day + bad);
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.all();
+    EXPECT_TRUE(contains(r.err, "error")) << r.err;
+  }
+  // A VM order naming a series the day does not have is refused by name.
+  fleetopt::ScratchDir scratch("vm_order_cli");
+  const std::string order = scratch.write("order.txt", "vm01\nnot-a-series\n");
+  CommandResult unknown = run_fleetopt_split(day + "--vm-order " + order);
+  EXPECT_EQ(unknown.code, 2) << unknown.all();
+  EXPECT_TRUE(contains(unknown.err, "not-a-series")) << unknown.err;
+}
+
 // --- item 7: the docs agree with the tool ------------------------------------
 
 TEST(Usability, Defect7_PlacementDocStatesTheToolsDefaultOvercommit) {
