@@ -64,6 +64,17 @@ int PlacerSpec::int_option(const std::string& key, int fallback) const {
   return static_cast<int>(v);
 }
 
+double PlacerSpec::double_option(const std::string& key, double fallback, double lo, double hi) const {
+  auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  double v = 0;
+  if (!parse_double(it->second, v) || !(v >= lo && v <= hi)) {
+    throw InputError::field(fmt::format("policy {} option {}", name, key),
+                            fmt::format("expected a number in [{}, {}], got '{}'", lo, hi, it->second));
+  }
+  return v;
+}
+
 void PlacerSpec::check_options(const std::vector<std::string>& known) const {
   for (const auto& [key, value] : options) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -83,12 +94,14 @@ bool register_placer(const std::string& name, const std::string& summary, Placer
 
 std::unique_ptr<Placer> make_placer(const std::string& spec_text) {
   PlacerSpec spec = PlacerSpec::parse(spec_text);
+  // An exact name wins over a prefix ("peak-max" is not power-of-K "p*").
   for (const Entry& e : registry()) {
-    bool prefix = !e.name.empty() && e.name.back() == '*';
-    std::string stem = prefix ? e.name.substr(0, e.name.size() - 1) : e.name;
-    if (prefix ? spec.name.rfind(stem, 0) == 0 && spec.name.size() > stem.size() : spec.name == stem) {
-      return e.factory(spec);
-    }
+    if (spec.name == e.name) return e.factory(spec);
+  }
+  for (const Entry& e : registry()) {
+    const bool prefix = !e.name.empty() && e.name.back() == '*';
+    const std::string stem = e.name.substr(0, e.name.size() - 1);
+    if (prefix && spec.name.rfind(stem, 0) == 0 && spec.name.size() > stem.size()) return e.factory(spec);
   }
   std::string known;
   for (const Entry& e : registry()) known += (known.empty() ? "" : ", ") + e.name;

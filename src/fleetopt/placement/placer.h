@@ -51,6 +51,7 @@ struct PlacerSpec {
   // Typed option access; throws InputError naming the option on bad values.
   std::string option(const std::string& key, const std::string& fallback) const;
   int int_option(const std::string& key, int fallback) const;
+  double double_option(const std::string& key, double fallback, double lo, double hi) const;
   // Throws InputError if an option not in `known` was given.
   void check_options(const std::vector<std::string>& known) const;
 };
