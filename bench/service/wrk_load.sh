@@ -2,7 +2,7 @@
 # Placement decisions per second and latency of a real `fleetopt serve`
 # process under wrk (Debian's package), loopback only, bounded in time:
 #   bench/service/wrk_load.sh BUILD_DIR [DB_URL] [CONNECTIONS] [SECONDS] [REPEATS]
-# Registers 1000 hosts (64 cores, 256 GB), then each wrk request places a new
+# Registers 1000 hosts (256 cores, 1 TB: room for every placement of a run), then each wrk request places a new
 # VM (bench/service/place.lua). Prints one JSON line per run.
 set -euo pipefail
 build=${1:-build}
@@ -22,7 +22,7 @@ for run in $(seq 1 "$repeats"); do
   for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
   port=$(cat "$dir/port")
   for h in $(seq 1 1000); do
-    printf '{"id":"r%s-h%s","capacity":{"cpu":64,"mem":256}}' "$run" "$h" |
+    printf '{"id":"r%s-h%s","capacity":{"cpu":256,"mem":1024}}' "$run" "$h" |
       curl -sf -o /dev/null -XPOST "http://127.0.0.1:$port/v1/hosts" -H 'Content-Type: application/json' -d @-
   done
   out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$here/place.lua" "http://127.0.0.1:$port/" 2>&1)
