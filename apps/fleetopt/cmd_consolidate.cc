@@ -228,6 +228,7 @@ void run_consolidate(const ConsolidateArgs& args, const GlobalOptions& global) {
                       {"pdm", m.pdm},
                       {"slav", m.slav},
                       {"mean_active_hosts", m.mean_active_hosts},
+                      {"active_hosts", m.active_hosts},
                       {"rejected_moves", m.rejected_moves},
                       {"vms_left", m.vms_left},
                       {"vms_not_created", m.vms_not_created},

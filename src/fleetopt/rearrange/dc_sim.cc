@@ -290,6 +290,7 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
     // Integrate power and SLA over the step, host by host.
     std::sort(events.begin(), events.end());
     if (!counted) continue;
+    const double active_before = active_time;
     std::size_t e = 0;
     for (std::int32_t h = 0; h < hosts; ++h) {
       const DcHostType& t = setup.host(h);
@@ -319,6 +320,7 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       }
       integrate(T);
     }
+    m.active_hosts.push_back((active_time - active_before) / T);
   }
   m.energy_kwh = energy_j / 3.6e6;
   m.slatah = active_time > 0 ? violation_time / active_time : 0;

@@ -167,6 +167,7 @@ struct DcMetrics {
   double pdm = 0;
   double slav = 0;
   double mean_active_hosts = 0;
+  std::vector<double> active_hosts;  // per counted step: hosts drawing power, time-averaged over the step
   double wall_seconds = 0;
 };
 

@@ -375,7 +375,10 @@ void consolidation(const std::vector<const ResultFile*>& files, Section& sec) {
   std::string command;
   for (const ResultFile* f : files) {
     Reader r{f->path};
-    const json& rows = f->data.is_array() ? f->data : r.arr(f->data, "results");
+    // An array of rows, {"results": [...]}, or one row (one day, one policy).
+    const json rows = f->data.is_array()          ? f->data
+                      : f->data.contains("results") ? r.arr(f->data, "results")
+                                                    : json::array({f->data});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::string where = fmt::format("[{}].", i);
       const json& row = rows[i];
@@ -679,6 +682,7 @@ std::string result_kind(const json& j) {
     if (has(r0, {"strategy", "savings_usd", "penalties_usd"})) return "reclaim";
     if (has(r0, {"energy_kwh", "migrations", "policy"})) return "consolidate";
   }
+  if (has(j, {"energy_kwh", "migrations", "policy"})) return "consolidate";  // one day, one policy
   if (has(j, {"algorithm", "curve"})) return "bandit";
   if (has(j, {"hosts_before", "hosts_after", "lower_bound_hosts", "plan"})) return "rearrange";
   if (has(j, {"migrations", "stages", "status"})) return "plan";
