@@ -175,7 +175,8 @@ void check_state(int port, const Answers& answers, double cpu_cap, double mem_ca
     EXPECT_LE(use.first, cpu_cap + 1e-9) << host;
     EXPECT_LE(use.second, mem_cap + 1e-9) << host;
   }
-  for (const json& h : get(port, "/v1/hosts")["hosts"]) {
+  const json hosts = get(port, "/v1/hosts");  // kept: a range-for over a temporary's member dangles
+  for (const json& h : hosts["hosts"]) {
     EXPECT_NEAR(h["reserved"]["cpu"].get<double>(), per_host[h["id"]].first, 1e-6) << h.dump();
     EXPECT_LE(h["reserved"]["cpu"].get<double>(), h["capacity"]["cpu"].get<double>() + 1e-9);
   }

@@ -185,7 +185,8 @@ TEST_F(ApiTest, RearrangePlansWithoutMoving) {
   EXPECT_EQ(j["hosts_after"], 1);
   EXPECT_EQ(post("/v1/rearrange", R"({"goal": "no-such"})")->status, 400);
   // Nothing moved.
-  for (const json& p : body(client_->Get("/v1/placements"))["placements"]) {
+  const json after = body(client_->Get("/v1/placements"));  // kept: a range-for over a temporary's member dangles
+  for (const json& p : after["placements"]) {
     EXPECT_EQ(p["host"].get<std::string>().substr(1), p["id"].get<std::string>().substr(1));
   }
 }
