@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
 #include "fleetopt/core/progress.h"
 #include "fleetopt/core/rng.h"
 #include "fleetopt/rearrange/dc_sim.h"
@@ -156,13 +157,7 @@ std::vector<std::string> vm_order_for(const std::string& option, const std::stri
   if (days > 1) {
     throw InputError::field("--vm-order", "a list of names applies to one day; use --vm-order dir for a folder of days");
   }
-  std::FILE* f = std::fopen(option.c_str(), "rb");
-  if (f == nullptr) throw InputError::field("--vm-order", fmt::format("cannot read '{}'", option));
-  std::string text;
-  char buf[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
+  const std::string text = read_text_file(option);  // InputError naming the file
   std::vector<std::string> names;
   std::size_t start = 0;
   while (start < text.size()) {
