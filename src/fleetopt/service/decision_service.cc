@@ -112,6 +112,7 @@ void DecisionService::rebuild_locked() {
   cluster_.clear_pending();
   // The policy object may size caches by the fleet: a new one per fleet.
   placer_ = make_placer(config_.policy);
+  what_if_ = make_placer(config_.policy);
   history_.reset();
   if (const int steps = placer_->history_steps(); steps > 0) {
     history_ = std::make_unique<HostHistory>(std::max<std::size_t>(hosts_.size(), 1), steps);
@@ -373,11 +374,11 @@ std::vector<NodeVerdict> DecisionService::prioritize(const std::vector<std::stri
   if (std::count(candidate.begin(), candidate.end(), 1) > 0 && vms_.size() < cluster_.max_vms()) {
     const auto vm = static_cast<std::int32_t>(vms_.size());
     workload_.instances[static_cast<std::size_t>(vm)].request = requests;
-    // A what-if: a copy of the policy so its state and the service's random stream stay as they were.
+    // A what-if: the second policy object and a copy of the random stream,
+    // so the deciding policy and the service's stream stay as they were.
     Rng rng = rng_;
-    std::unique_ptr<Placer> policy = make_placer(config_.policy);
     PlacementContext ctx{view, workload_, history_.get(), vm, step_, requests};
-    pick = policy->choose(ctx, rng);
+    pick = what_if_->choose(ctx, rng);
   }
   for (NodeVerdict& v : out) {
     if (!v.fits) continue;

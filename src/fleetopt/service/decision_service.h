@@ -142,6 +142,7 @@ class DecisionService {
   std::mutex mu_;
   Rng rng_;
   std::unique_ptr<Placer> placer_;
+  std::unique_ptr<Placer> what_if_;  // a second copy for prioritize, so the deciding one's state stays as it was
   std::vector<Host> hosts_;
   std::unordered_map<std::string, std::int32_t> host_by_id_;
   std::vector<Vm> vms_;
