@@ -10,13 +10,12 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "fleetopt/consolidate/dc_sim.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/input_file.h"
 #include "fleetopt/core/progress.h"
 #include "fleetopt/core/rng.h"
-#include "fleetopt/rearrange/dc_sim.h"
-#include "fleetopt/rearrange/target.h"
 #include "fleetopt/trace/planetlab.h"
 #include "fleetopt/trace/workload_spec.h"
 #include "table.h"
@@ -24,7 +23,7 @@
 namespace fleetopt::cli {
 namespace {
 
-using namespace fleetopt::rearrange;
+using namespace fleetopt::consolidate;
 
 struct ConsolidateArgs {
   std::string workload, policy = "thr-mmt,lr-mmt,fleetopt-pctl", ram = "cloudsim", fidelity = "fleetopt";

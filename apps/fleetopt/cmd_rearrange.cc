@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "fleetopt/consolidate/dc_cluster.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/limits.h"
@@ -58,9 +59,10 @@ Loaded load_cluster(const RearrangeArgs& args, const GlobalOptions& global) {
     std::string path = args.workload.substr(prefix.size());
     std::string dir = resolve_trace_path(path.empty() ? "planetlab/20110303" : path, data_dir(global.data));
     ReadReport report;
-    DcSetup setup = cloudsim_planetlab_setup(read_planetlab(dir, &report), args.hosts > 0 ? args.hosts : 800);
+    consolidate::DcSetup setup =
+        consolidate::cloudsim_planetlab_setup(read_planetlab(dir, &report), args.hosts > 0 ? args.hosts : 800);
     std::int32_t step = at < 0 ? setup.steps / 2 : static_cast<std::int32_t>(at / setup.step_seconds);
-    tc = cluster_from_dc_setup(setup, step);
+    tc = consolidate::cluster_from_dc_setup(setup, step);
   } else {
     Workload w = load_for_command(args.workload, global, args.json);
     TraceClusterOptions opts;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleetopt/consolidate/dc_cluster.h"
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/rearrange/rearrange.h"
 #include "fleetopt/rearrange/trace_cluster.h"
@@ -58,8 +59,8 @@ int main(int argc, char** argv) {
   for (const auto& e : std::filesystem::directory_iterator(data + "/planetlab")) days.push_back(e.path().string());
   std::sort(days.begin(), days.end());
   for (const auto& day : days) {
-    DcSetup setup = cloudsim_planetlab_setup(read_planetlab(day, nullptr));
-    out.push_back(compare(cluster_from_dc_setup(setup, setup.steps / 2)));
+    consolidate::DcSetup setup = consolidate::cloudsim_planetlab_setup(read_planetlab(day, nullptr));
+    out.push_back(compare(consolidate::cluster_from_dc_setup(setup, setup.steps / 2)));
   }
   LoadOptions load;
   load.data_dir = data;

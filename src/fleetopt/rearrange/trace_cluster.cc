@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
-#include "fleetopt/rearrange/dc_sim.h"
 #include "fleetopt/rearrange/rules.h"
 
 namespace fleetopt::rearrange {
@@ -144,36 +143,6 @@ TraceCluster cluster_from_workload(const Workload& w, const TraceClusterOptions&
                                 opts.fill ? " (departures ignored)" : "", out.a.size(), out.cluster.num_hosts(),
                                 opts.placement,
                                 out.rejected > 0 ? fmt::format(", {} arrivals rejected", out.rejected) : "");
-  return out;
-}
-
-TraceCluster cluster_from_dc_setup(const DcSetup& setup, std::int32_t step) {
-  if (step < 0 || step >= setup.steps) {
-    throw InputError::field("--at", fmt::format("step {} is outside the day (0..{})", step, setup.steps - 1));
-  }
-  TraceCluster out;
-  out.at = step * setup.step_seconds;
-  Cluster& c = out.cluster;
-  c.dims = kCpuMem;
-  for (std::int32_t h = 0; h < setup.num_hosts(); ++h) {
-    const DcHostType& t = setup.host(h);
-    c.hosts.push_back(Host{fmt::format("{}-{}", t.core_mips < 2000 ? "g4" : "g5", h),
-                           make_resources(t.mips() / 1000.0, t.ram_mb / 1000.0), {}, t.bw_mbps / 1000.0, {}});
-  }
-  DcState state(setup, RamModel::kStrict);
-  state.begin_step(0);
-  cloudsim_initial_placement(state);
-  for (std::int32_t v = 0; v < setup.num_vms(); ++v) {
-    Vm vm;
-    vm.id = setup.vm_ids[ix(v)];
-    vm.demand = make_resources(setup.utilisation(v, step) * setup.vm(v).mips / 1000.0, setup.vm(v).ram_mb / 1000.0);
-    vm.memory_gb = setup.vm(v).ram_mb / 1000.0;
-    c.vms.push_back(vm);
-    out.a.push_back(state.host_of(v));
-  }
-  c.index();
-  out.description = fmt::format("{} (CloudSim setting) at step {}: {} VMs on {} hosts, CloudSim's initial allocation",
-                                setup.name, step, setup.num_vms(), setup.num_hosts());
   return out;
 }
 

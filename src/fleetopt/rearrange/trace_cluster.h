@@ -13,7 +13,6 @@
 #include <string>
 
 #include "fleetopt/core/workload.h"
-#include "fleetopt/rearrange/dc_model.h"
 #include "fleetopt/rearrange/model.h"
 
 namespace fleetopt::rearrange {
@@ -38,9 +37,5 @@ struct TraceCluster {
 
 // Throws InputError for an unknown placement name or a time outside the trace.
 TraceCluster cluster_from_workload(const Workload& w, const TraceClusterOptions& opts);
-
-// The CloudSim PlanetLab data centre at one step: cpu = demanded MIPS now
-// (in thousands), mem = the VM's RAM (GB), A = CloudSim's initial allocation.
-TraceCluster cluster_from_dc_setup(const DcSetup& setup, std::int32_t step);
 
 }  // namespace fleetopt::rearrange

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetopt/rearrange/dc_model.h"
+#include "fleetopt/consolidate/dc_model.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 // CloudSim 4.0's behaviours that its PlanetLab numbers depend on, each one
 // switchable on its own (fleetopt's own model has them all off). Numbers
@@ -182,4 +182,4 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
 // broker then never runs it (the VM is marked gone); returns how many.
 std::int32_t cloudsim_initial_placement(DcState& state, const ConsolidationPolicy* policy = nullptr);
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

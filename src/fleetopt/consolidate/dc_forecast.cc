@@ -23,11 +23,22 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "fleetopt/rearrange/dc_policies.h"
+#include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/rearrange/plan.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 namespace {
+
+// The planner's cluster model, used only to stage this policy's moves.
+using rearrange::assign_stages;
+using rearrange::Cluster;
+using rearrange::Host;
+using rearrange::Migration;
+using rearrange::Placement;
+using rearrange::PlanLimits;
+using rearrange::RuleSet;
+using rearrange::standard_rules;
+using rearrange::Vm;
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
 
@@ -281,7 +292,7 @@ class FleetoptPctl final : public ConsolidationPolicy {
 
 }  // namespace
 
-std::unique_ptr<ConsolidationPolicy> make_fleetopt_pctl(const StrategySpec& spec) {
+std::unique_ptr<ConsolidationPolicy> make_fleetopt_pctl(const rearrange::StrategySpec& spec) {
   spec.check_options({"window", "z", "pack", "drain", "calm"});
   PctlParams p;
   p.window = static_cast<std::int32_t>(std::max(1.0, spec.number("window", p.window)));
@@ -292,4 +303,4 @@ std::unique_ptr<ConsolidationPolicy> make_fleetopt_pctl(const StrategySpec& spec
   return std::make_unique<FleetoptPctl>(p);
 }
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

@@ -1,10 +1,10 @@
-#include "fleetopt/rearrange/dc_view.h"
+#include "fleetopt/consolidate/dc_view.h"
 
 #include <algorithm>
 
 #include "fleetopt/core/slot_list.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 DcView::DcView(const DcState& state, std::int32_t history) : state_(&state), len_(std::max(1, history)) {
   const DcSetup& s = state.setup();
@@ -82,4 +82,4 @@ double ols_predict(const double* y, std::int32_t n, double x) {
   return intercept + slope * x;
 }
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

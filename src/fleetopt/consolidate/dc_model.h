@@ -14,7 +14,7 @@
 #include "fleetopt/trace/read_report.h"
 #include "fleetopt/trace/series_trace.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 // Watts at 0, 10, ..., 100% CPU, linearly interpolated in between.
 struct PowerModel {
@@ -84,4 +84,4 @@ SeriesTrace reorder_series(const SeriesTrace& trace, const std::vector<std::stri
 // (unsorted, as Java's File.listFiles()).
 std::vector<std::string> directory_order(const std::string& dir);
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

@@ -1,4 +1,4 @@
-#include "fleetopt/rearrange/dc_model.h"
+#include "fleetopt/consolidate/dc_model.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 
 #include "fleetopt/core/error.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 const PowerModel& hp_ml110_g4_power() {
   static const PowerModel m{{86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117}};
@@ -104,4 +104,4 @@ std::vector<std::string> directory_order(const std::string& dir) {
   return names;
 }
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

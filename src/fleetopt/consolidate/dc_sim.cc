@@ -1,4 +1,4 @@
-#include "fleetopt/rearrange/dc_sim.h"
+#include "fleetopt/consolidate/dc_sim.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/slot_list.h"
-#include "fleetopt/rearrange/dc_policies.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 CloudSimQuirks CloudSimQuirks::all() {
   CloudSimQuirks q;
@@ -337,7 +337,7 @@ namespace {
 struct PolicyEntry {
   const char* name;
   const char* summary;
-  std::unique_ptr<ConsolidationPolicy> (*make)(const StrategySpec&);
+  std::unique_ptr<ConsolidationPolicy> (*make)(const rearrange::StrategySpec&);
 };
 
 const std::vector<PolicyEntry>& policy_table() {
@@ -362,7 +362,7 @@ const std::vector<PolicyEntry>& policy_table() {
 }  // namespace
 
 std::unique_ptr<ConsolidationPolicy> make_consolidation_policy(const std::string& text) {
-  StrategySpec spec = StrategySpec::parse(text);
+  rearrange::StrategySpec spec = rearrange::StrategySpec::parse(text);
   if (spec.name == "fleetopt-pctl") return make_fleetopt_pctl(spec);
   if (auto pair = make_classic_pair(spec)) return pair;
   std::string known;
@@ -376,4 +376,4 @@ std::vector<std::pair<std::string, std::string>> consolidation_policies() {
   return out;
 }
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <set>
 
+#include "fleetopt/consolidate/dc_model.h"
+#include "fleetopt/consolidate/dc_sim.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/scratch_dir.h"
-#include "fleetopt/rearrange/dc_model.h"
-#include "fleetopt/rearrange/dc_sim.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 namespace {
 
 // Hosts of kind 0 (HP ML110 G4: 2 x 1860 MIPS) or 1 (G5: 2 x 2660 MIPS),
@@ -424,4 +424,4 @@ TEST(VmOrder, DirectoryOrderListsRegularVisibleFiles) {
 }
 
 }  // namespace
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

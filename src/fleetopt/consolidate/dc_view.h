@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "fleetopt/rearrange/dc_sim.h"
+#include "fleetopt/consolidate/dc_sim.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 
 class DcView {
  public:
@@ -49,4 +49,4 @@ class DcView {
 // Ordinary least squares through y[0..n-1] at x = 1..n; returns the value at x.
 double ols_predict(const double* y, std::int32_t n, double x);
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

@@ -1,5 +1,5 @@
-#include "fleetopt/rearrange/dc_sim.h"
-#include "fleetopt/rearrange/dc_view.h"
+#include "fleetopt/consolidate/dc_sim.h"
+#include "fleetopt/consolidate/dc_view.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/rng.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 namespace {
 
 // A small data centre in the benchmark's setting: hosts alternate G4/G5,
@@ -204,4 +204,4 @@ TEST(Policies, UnknownNamesAndOptionsAreErrors) {
 }
 
 }  // namespace
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate

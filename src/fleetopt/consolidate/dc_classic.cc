@@ -34,10 +34,10 @@
 
 #include "fleetopt/core/rng.h"
 
-#include "fleetopt/rearrange/dc_policies.h"
-#include "fleetopt/rearrange/dc_view.h"
+#include "fleetopt/consolidate/dc_policies.h"
+#include "fleetopt/consolidate/dc_view.h"
 
-namespace fleetopt::rearrange {
+namespace fleetopt::consolidate {
 namespace {
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
@@ -357,7 +357,7 @@ class Spread final : public MigrationPolicy {
 
 }  // namespace
 
-std::unique_ptr<ConsolidationPolicy> make_classic_pair(const StrategySpec& spec) {
+std::unique_ptr<ConsolidationPolicy> make_classic_pair(const rearrange::StrategySpec& spec) {
   const auto dash = spec.name.find('-');
   if (dash == std::string::npos) return nullptr;
   const std::string det = spec.name.substr(0, dash), sel_name = spec.name.substr(dash + 1);
@@ -389,4 +389,4 @@ std::unique_ptr<ConsolidationPolicy> make_classic_pair(const StrategySpec& spec)
   return nullptr;
 }
 
-}  // namespace fleetopt::rearrange
+}  // namespace fleetopt::consolidate
