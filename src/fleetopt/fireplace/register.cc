@@ -5,6 +5,7 @@
 #include "fleetopt/core/error.h"
 #include "fleetopt/fireplace/naive_forecast.h"
 #include "fleetopt/fireplace/placers.h"
+#include "fleetopt/fireplace/ranker.h"
 
 namespace fleetopt::fireplace {
 namespace {
@@ -18,8 +19,11 @@ int candidates_option(const PlacerSpec& spec, int fallback) {
 }
 
 std::unique_ptr<Placer> make_hindsight(const PlacerSpec& spec) {
-  spec.check_options({"k"});
+  spec.check_options({"k", "prefilter"});
   if (!spec.arg.empty()) throw InputError::field("policy hindsight", "takes no ':' argument");
+  // @k=all and @prefilter=M: the teacher over the ranker's candidate sets.
+  const CandidateSet set = CandidateSet::from_spec(spec, {CandidateSet::Kind::kSample, 2});
+  if (set.kind != CandidateSet::Kind::kSample) return std::make_unique<CandidateSetTeacher>(spec.text, set);
   return std::make_unique<HindsightPlacer>(spec.text, candidates_option(spec, 2));
 }
 
@@ -60,8 +64,9 @@ std::unique_ptr<Placer> make_naive_forecast(const PlacerSpec& spec) {
 }  // namespace
 
 FLEETOPT_REGISTER_PLACER("hindsight",
-                         "FirePlace's teacher (reads the future): of K sampled hosts (@k, default 2) the "
-                         "lowest future combined peak",
+                         "FirePlace's teacher (reads the future): of K sampled hosts (@k, default 2; @k=all: "
+                         "every feasible host; @prefilter=M: the pre-filter's best M) the lowest future "
+                         "combined peak",
                          make_hindsight);
 FLEETOPT_REGISTER_PLACER("fireplace",
                          "FirePlace: a tree model (fireplace:MODEL.json) picks among K sampled hosts (@k, "

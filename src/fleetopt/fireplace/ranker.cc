@@ -1,0 +1,136 @@
+#include "fleetopt/fireplace/ranker.h"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "fleetopt/core/error.h"
+#include "fleetopt/core/input_file.h"
+#include "fleetopt/core/output_file.h"
+
+namespace fleetopt::fireplace {
+namespace {
+
+constexpr const char* kFormat = "fleetopt-fireplace-ranker";
+constexpr int kVersion = 1;
+
+}  // namespace
+
+nlohmann::json RankerModel::to_json(const RankerInfo& info, const nlohmann::json& xgboost_model) {
+  return {{"format", kFormat},
+          {"version", kVersion},
+          {"objective", "rank:pairwise"},
+          {"candidate_set", info.candidates.describe()},
+          {"features", feature_names()},
+          {"windows", kWindows},
+          {"validation_accuracy", info.validation_accuracy},
+          {"training", info.training},
+          {"xgboost", xgboost_model}};
+}
+
+void RankerModel::save(const std::string& path, const RankerInfo& info, const nlohmann::json& xgboost_model) {
+  write_file_atomically(path, to_json(info, xgboost_model).dump());
+}
+
+RankerModel RankerModel::from_json(const nlohmann::json& doc, const std::string& where) {
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!doc.is_object() || !doc.contains(key)) throw InputError::field(where + "." + key, "missing");
+    return doc.at(key);
+  };
+  if (field("format") != kFormat) {
+    throw InputError::field(where + ".format", fmt::format("expected \"{}\" (a `fleetopt train-ranker` model; "
+                                                           "pointwise models are for `fireplace:`)", kFormat));
+  }
+  if (field("version") != kVersion) {
+    throw InputError::field(where + ".version", fmt::format("unsupported (this build reads {})", kVersion));
+  }
+  if (field("features") != nlohmann::json(feature_names())) {
+    throw InputError::field(where + ".features", "the ranker was trained on a different feature set than this "
+                                                 "build computes; retrain it with `fleetopt train-ranker`");
+  }
+  if (field("windows") != nlohmann::json(kWindows)) {
+    throw InputError::field(where + ".windows", "the ranker was trained with different history windows");
+  }
+  const auto& set = field("candidate_set");
+  if (!set.is_string()) throw InputError::field(where + ".candidate_set", "expected a string");
+  RankerModel m;
+  m.info_.candidates = CandidateSet::parse(set.get<std::string>(), where + ".candidate_set");
+  const auto& acc = field("validation_accuracy");
+  if (!acc.is_number()) throw InputError::field(where + ".validation_accuracy", "expected a number");
+  m.info_.validation_accuracy = acc.get<double>();
+  if (doc.contains("training")) m.info_.training = doc.at("training");
+
+  // XGBoost's ranking objectives score with the identity link, like squared
+  // error; TreeEnsemble knows the link by the objective's name, so the copy
+  // it reads is renamed (the file keeps XGBoost's own model untouched).
+  nlohmann::json trees = field("xgboost");
+  const std::string obj_path = where + ".xgboost.learner.objective.name";
+  nlohmann::json* obj = trees.is_object() && trees.contains("learner") && trees["learner"].contains("objective")
+                        ? &trees["learner"]["objective"]
+                        : nullptr;
+  if (obj == nullptr || !obj->contains("name") || !(*obj)["name"].is_string() ||
+      (*obj)["name"].get<std::string>().rfind("rank:", 0) != 0) {
+    throw InputError::field(obj_path, "expected an XGBoost ranking objective (rank:pairwise)");
+  }
+  (*obj)["name"] = "reg:squarederror";
+  m.trees_ = ml::TreeEnsemble::from_xgboost_json(trees, where + ".xgboost");
+  if (m.trees_.num_features() != kNumFeatures) {
+    throw InputError::field(where + ".xgboost", fmt::format("the ensemble reads {} features, expected {}",
+                                                            m.trees_.num_features(), kNumFeatures));
+  }
+  return m;
+}
+
+RankerModel RankerModel::load(const std::string& path) { return from_json(read_json_file(path), path); }
+
+std::shared_ptr<const RankerModel> RankerModel::load_shared(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::filesystem::file_time_type>, std::shared_ptr<const RankerModel>>
+      cache;
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot open ranker model: {}", path, ec.message()));
+  std::lock_guard lock(mutex);
+  auto& slot = cache[{path, mtime}];
+  if (!slot) slot = std::make_shared<const RankerModel>(load(path));
+  return slot;
+}
+
+std::size_t RankerModel::best(const float* rows, std::size_t k) const {
+  std::size_t best = 0;
+  float best_score = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    const float s = score(rows + c * kNumFeatures);
+    if (c == 0 || s > best_score) {
+      best = c;
+      best_score = s;
+    }
+  }
+  return best;
+}
+
+RankerPlacer::RankerPlacer(std::string name, std::shared_ptr<const RankerModel> model, CandidateSet candidates)
+    : name_(std::move(name)), model_(std::move(model)), set_(candidates) {}
+
+std::int32_t RankerPlacer::choose(const PlacementContext& ctx, Rng& rng) {
+  set_.fill(ctx.cluster, ctx.request, rng, candidates_);
+  if (candidates_.empty()) return kNoHost;
+  if (candidates_.size() == 1) return candidates_.front();
+  features_.build(ctx, candidates_, rows_);
+  return candidates_[model_->best(rows_.data(), candidates_.size())];
+}
+
+std::int32_t CandidateSetTeacher::choose(const PlacementContext& ctx, Rng& rng) {
+  set_.fill(ctx.cluster, ctx.request, rng, candidates_);
+  if (candidates_.empty()) return kNoHost;
+  std::int32_t host = candidates_.front();
+  if (candidates_.size() > 1) {
+    host = candidates_[teacher_.pick(ctx.cluster, ctx.workload, ctx.vm, ctx.step, candidates_, scores_)];
+  }
+  teacher_.placed(ctx.workload, ctx.vm, host, ctx.step);
+  return host;
+}
+
+}  // namespace fleetopt::fireplace

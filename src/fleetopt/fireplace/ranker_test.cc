@@ -1,0 +1,191 @@
+// The FirePlace ranker: trained on one seeded workload, it must pick the
+// teacher's host on a hand-made fleet; its file round-trips; bad specs and
+// files are refused naming the option or field.
+#include "fleetopt/fireplace/ranker.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fleetopt/core/error.h"
+#include "fleetopt/fireplace/ranker_training.h"
+#include "fleetopt/fireplace/test_workloads.h"
+#include "fleetopt/placement/host_history.h"
+#include "fleetopt/sim/fleet_sizing.h"
+
+namespace fleetopt::fireplace {
+namespace {
+
+const std::string& ranker_path() {
+  static const std::string path = [] {
+    Workload w = testing::constant_usage_workload(480, 1);
+    RankerTrainOptions o;
+    o.candidates = {CandidateSet::Kind::kAll, 0};
+    o.hosts = 8;
+    o.rollouts = 3;
+    o.dagger = 0;
+    o.rounds = 40;
+    o.sim.overcommit = make_resources(1000, 1000);
+    RankerTrainResult r = train_ranker({{"constant", &w}}, o);
+    std::string p = (std::filesystem::temp_directory_path() / "fleetopt_ranker_test.json").string();
+    RankerModel::save(p, r.info, r.xgboost_model);
+    return p;
+  }();
+  return path;
+}
+
+std::string error_of(const std::string& spec) {
+  try {
+    make_placer(spec);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Eight hosts of 16 cores at step 100: each runs eight VMs of 2 cores
+// using half of it, except `light`, which runs three; history = that
+// constant use. The new VM (2 cores, half used) is best placed on `light`,
+// by the teacher and by any sensible reading of the rows.
+Workload hand_workload(std::int32_t light) {
+  Workload w;
+  w.name = "hand";
+  w.step_seconds = 300;
+  w.dims = dim_bit(kCpu);
+  w.default_host = make_resources(16, 64);
+  const std::int32_t shape = w.add_shape(dim_bit(kCpu), {{0.5f}});
+  std::int32_t n = 0;
+  for (std::int32_t h = 0; h < 8; ++h) n += h == light ? 3 : 8;
+  for (std::int32_t i = 0; i <= n; ++i) {
+    Instance inst;
+    inst.arrival = i < n ? static_cast<double>(i) * w.step_seconds : 100.0 * w.step_seconds;
+    inst.departure = 200.0 * w.step_seconds;
+    inst.request = make_resources(2, 1);
+    inst.shape = shape;
+    w.instances.push_back(inst);
+    w.ids.push_back("vm" + std::to_string(i));
+    w.tags.emplace_back();
+  }
+  w.end = 200.0 * w.step_seconds;
+  return w;
+}
+
+struct HandFleet {
+  Workload w;
+  ClusterState cluster;
+  HostHistory history{8, kHistorySteps};
+  std::int32_t new_vm = 0;
+  explicit HandFleet(std::int32_t light)
+      : w(hand_workload(light)),
+        cluster(std::vector<Resources>(8, w.default_host), make_resources(1000, 1000), w.dims, w.size()) {
+    new_vm = static_cast<std::int32_t>(w.size()) - 1;
+    std::int32_t vm = 0;
+    for (std::int32_t h = 0; h < 8; ++h) {
+      for (int j = 0; j < (h == light ? 3 : 8); ++j, ++vm) {
+        cluster.place(vm, h, w.instances[static_cast<std::size_t>(vm)].request);
+        cluster.mutable_used(h) += make_resources(1, 1);  // half of 2 cores; memory at the request
+      }
+    }
+    cluster.clear_pending();
+    for (std::int32_t h = 0; h < 8; ++h) {
+      for (int t = 0; t < kHistorySteps; ++t) {
+        history.push(h, static_cast<float>(cluster.used(h)[kCpu] / 16), static_cast<float>(cluster.used(h)[kMem] / 64));
+      }
+    }
+  }
+  PlacementContext ctx() const {
+    return {cluster, w, &history, new_vm, 100, w.instances[static_cast<std::size_t>(new_vm)].request};
+  }
+};
+
+TEST(FirePlaceRanker, PicksTheTeachersHostOnAHandMadeFleet) {
+  for (std::int32_t light : {5, 2}) {
+    HandFleet f(light);
+    std::vector<std::int32_t> all = {0, 1, 2, 3, 4, 5, 6, 7};
+    std::vector<double> scores;
+    HindsightTeacher teacher;
+    const auto teacher_pick = all[teacher.pick(f.cluster, f.w, f.new_vm, 100, all, scores)];
+    ASSERT_EQ(teacher_pick, light) << "the hand-made case must make the light host the teacher's choice";
+    auto placer = make_placer("fireplace-rank:" + ranker_path() + "@k=all");
+    Rng rng(1);
+    EXPECT_EQ(placer->choose(f.ctx(), rng), teacher_pick) << "light host " << light;
+  }
+}
+
+TEST(FirePlaceRanker, TeacherOverEveryHostNeedsNoMoreServersThanOverTwo) {
+  Workload w = testing::bursty_workload(300, 4);
+  SimConfig base;
+  base.overcommit = make_resources(1000, 1000);
+  auto servers = [&](const std::string& spec) {
+    auto r = size_fleet(w, [&] { return make_placer(spec); }, base, SizingOptions{});
+    EXPECT_TRUE(r.found) << spec;
+    return r.servers_needed;
+  };
+  const int k2 = servers("hindsight");
+  EXPECT_LT(servers("hindsight@k=all"), k2);
+  EXPECT_LT(servers("hindsight@prefilter=8"), k2);
+}
+
+TEST(FirePlaceRanker, GradesRankTheTeachersBestHighest) {
+  // Twelve candidates: the two tied best get 3; ranks 2 (under 12/4 = 3)
+  // get 2; ranks 3-5 (under 12/2) get 1; the rest 0.
+  EXPECT_EQ(relevance_grades({0.5, 0.2, 0.9, 0.2, 0.4, 0.6, 0.7, 0.8, 1.0, 1.1, 1.2, 0.45}),
+            (std::vector<float>{1, 3, 0, 3, 2, 1, 0, 0, 0, 0, 0, 1}));
+}
+
+TEST(FirePlaceRanker, FileRoundTripAndCandidateSetDefault) {
+  RankerModel a = RankerModel::load(ranker_path());
+  auto b = RankerModel::load_shared(ranker_path());
+  EXPECT_EQ(b.get(), RankerModel::load_shared(ranker_path()).get());
+  EXPECT_EQ(a.info().candidates.describe(), "all");
+  std::vector<float> row(kNumFeatures, 0.25f);
+  EXPECT_EQ(a.score(row.data()), b->score(row.data()));
+  EXPECT_EQ(make_placer("fireplace-rank:" + ranker_path())->name(), "fireplace-rank:" + ranker_path());
+}
+
+TEST(FirePlaceRanker, BadSpecsAndFilesAreRefused) {
+  EXPECT_NE(error_of("fireplace-rank").find("needs a model file"), std::string::npos);
+  EXPECT_NE(error_of("fireplace-rank:/no/such.json").find("/no/such.json"), std::string::npos);
+  EXPECT_NE(error_of("fireplace-rank:" + ranker_path() + "@prefilter=0").find("option prefilter"), std::string::npos);
+  EXPECT_NE(error_of("fireplace-rank:" + ranker_path() + "@k=2@prefilter=4").find("not both"), std::string::npos);
+  EXPECT_NE(error_of("fireplace-rank:" + ranker_path() + "@top=3").find("unknown option 'top'"), std::string::npos);
+  EXPECT_NE(error_of("hindsight@k=many").find("option k"), std::string::npos);
+  EXPECT_NE(error_of("hindsight@prefilter=x").find("option prefilter"), std::string::npos);
+  // A pointwise model is not a ranker, and a ranker with another objective is refused.
+  std::ifstream in(ranker_path());
+  auto doc = nlohmann::json::parse(in);
+  auto wrong = doc;
+  wrong["format"] = "fleetopt-fireplace";
+  EXPECT_THROW(RankerModel::from_json(wrong, "m"), InputError);
+  wrong = doc;
+  wrong["xgboost"]["learner"]["objective"]["name"] = "binary:logistic";
+  try {
+    RankerModel::from_json(wrong, "m");
+    ADD_FAILURE() << "accepted a non-ranking objective";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("m.xgboost.learner.objective.name"), std::string::npos) << e.what();
+  }
+  wrong = doc;
+  wrong["candidate_set"] = "top=3";
+  EXPECT_THROW(RankerModel::from_json(wrong, "m"), InputError);
+}
+
+TEST(FirePlaceRanker, TrainingOptionsAreChecked) {
+  Workload w = testing::constant_usage_workload(50, 1);
+  RankerTrainOptions o;
+  o.hosts = 4;
+  o.rounds = 0;
+  try {
+    train_ranker({{"w", &w}}, o);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--rounds"), std::string::npos) << e.what();
+  }
+  o.rounds = 5;
+  o.candidates = {CandidateSet::Kind::kPrefilter, 1};
+  EXPECT_THROW(train_ranker({{"w", &w}}, o), InputError);
+}
+
+}  // namespace
+}  // namespace fleetopt::fireplace

@@ -1,0 +1,267 @@
+#include "fleetopt/fireplace/ranker_training.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <xgboost/c_api.h>
+
+#include "fleetopt/core/error.h"
+#include "fleetopt/core/progress.h"
+#include "fleetopt/fireplace/teacher.h"
+#include "fleetopt/sim/fleet_sizing.h"
+
+namespace fleetopt::fireplace {
+namespace {
+
+class RankerRecorder final : public Placer {
+ public:
+  RankerRecorder(const CandidateSet& set, std::size_t validation_from_vm, const RankerModel* actor, Dataset& out)
+      : set_(set), validation_from_(validation_from_vm), actor_(actor), out_(out) {}
+  int history_steps() const override { return kHistorySteps; }
+  std::string name() const override { return actor_ ? "fireplace-rank-dagger" : "hindsight-rank-recorder"; }
+
+  std::int32_t choose(const PlacementContext& ctx, Rng& rng) override {
+    set_.fill(ctx.cluster, ctx.request, rng, candidates_);
+    if (candidates_.empty()) return kNoHost;
+    if (candidates_.size() == 1 || candidates_.size() > 65535) {
+      teacher_.placed(ctx.workload, ctx.vm, candidates_.front(), ctx.step);
+      return candidates_.front();
+    }
+    features_.build(ctx, candidates_, rows_);
+    std::size_t pick = teacher_.pick(ctx.cluster, ctx.workload, ctx.vm, ctx.step, candidates_, scores_);
+    Decision d;
+    d.first_row = static_cast<std::uint32_t>(out_.labels.size());
+    d.count = static_cast<std::uint16_t>(candidates_.size());
+    d.teacher_pick = static_cast<std::uint16_t>(pick);
+    d.p2_pick = static_cast<std::uint16_t>(least_predicted(ctx));
+    d.vm = ctx.vm;
+    d.validation = static_cast<std::size_t>(ctx.vm) >= validation_from_;
+    for (double s : scores_) d.informative = d.informative || !same_score(s, scores_[pick]);
+    const std::vector<float> grades = relevance_grades(scores_);
+    out_.labels.insert(out_.labels.end(), grades.begin(), grades.end());
+    out_.teacher_scores.insert(out_.teacher_scores.end(), scores_.begin(), scores_.end());
+    out_.rows.insert(out_.rows.end(), rows_.begin(), rows_.end());
+    out_.decisions.push_back(d);
+    if (actor_ != nullptr) pick = actor_->best(rows_.data(), candidates_.size());
+    teacher_.placed(ctx.workload, ctx.vm, candidates_[pick], ctx.step);
+    return candidates_[pick];
+  }
+
+ private:
+  // The pre-filter's own rule on these candidates, the baseline accuracy.
+  std::size_t least_predicted(const PlacementContext& ctx) const {
+    std::size_t best = 0;
+    double best_score = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < candidates_.size(); ++c) {
+      const double s = prefilter_score(ctx.cluster, candidates_[c], ctx.request);
+      if (s < best_score) {
+        best = c;
+        best_score = s;
+      }
+    }
+    return best;
+  }
+
+  CandidateSet set_;
+  std::size_t validation_from_;
+  const RankerModel* actor_;
+  Dataset& out_;
+  FeatureBuilder features_;
+  IncrementalTeacher teacher_;
+  std::vector<std::int32_t> candidates_;
+  std::vector<float> rows_;
+  std::vector<double> scores_;
+};
+
+void check(int rc, const char* what) {
+  if (rc != 0) throw std::runtime_error(std::string("xgboost ") + what + ": " + XGBGetLastError());
+}
+
+// XGBoost handles for one training call (ml::Booster has no ranking groups).
+struct Handles {
+  DMatrixHandle matrix = nullptr;
+  BoosterHandle booster = nullptr;
+  ~Handles() {
+    if (booster) XGBoosterFree(booster);
+    if (matrix) XGDMatrixFree(matrix);
+  }
+};
+
+void check_options(const RankerTrainOptions& o) {
+  auto in_range = [](const char* option, double value, double lo, double hi) {
+    if (!(value >= lo && value <= hi)) throw InputError::field(option, fmt::format("must be in [{}, {}], got {}", lo, hi, value));
+  };
+  in_range("--rollouts", o.rollouts, 1, 100);
+  in_range("--dagger", o.dagger, 0, 20);
+  in_range("--rounds", o.rounds, 1, 5000);
+  in_range("--depth", o.depth, 1, 16);
+  in_range("--eta", o.eta, 1e-4, 1);
+  if (!(o.validation_share > 0 && o.validation_share < 1)) throw InputError::field("--validation-share", "must be in (0, 1)");
+  if (o.candidates.kind != CandidateSet::Kind::kAll && o.candidates.n < 2) {
+    throw InputError::field("--candidates", "a ranker needs at least 2 candidates");
+  }
+}
+
+}  // namespace
+
+std::vector<float> relevance_grades(const std::vector<double>& scores) {
+  const std::size_t n = scores.size();
+  std::vector<float> grades(n, 0.f);
+  if (n == 0) return grades;
+  const double best = *std::min_element(scores.begin(), scores.end());
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t c = order[r];
+    if (same_score(scores[c], best)) {
+      grades[c] = 3.f;
+    } else if (4 * r < n) {
+      grades[c] = 2.f;
+    } else if (2 * r < n) {
+      grades[c] = 1.f;
+    }
+  }
+  return grades;
+}
+
+SimMetrics collect_ranker_rollout(const Workload& workload, const SimConfig& config, const CandidateSet& candidates,
+                                  std::size_t validation_from_vm, const RankerModel* actor, Dataset& out) {
+  RankerRecorder placer(candidates, validation_from_vm, actor, out);
+  SimConfig c = config;
+  c.record_latency = false;
+  return simulate(workload, placer, c);
+}
+
+RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, std::uint64_t seed) {
+  std::vector<float> values, labels;
+  std::vector<unsigned> groups;
+  for (const Decision& d : data.decisions) {
+    if (!d.informative || d.validation) continue;
+    values.insert(values.end(), data.rows.begin() + std::ptrdiff_t{d.first_row} * kNumFeatures,
+                  data.rows.begin() + std::ptrdiff_t{d.first_row + d.count} * kNumFeatures);
+    labels.insert(labels.end(), data.labels.begin() + d.first_row, data.labels.begin() + d.first_row + d.count);
+    groups.push_back(d.count);
+  }
+  if (groups.empty()) {
+    throw InputError("ranker training: no informative training decision (the teacher saw no difference "
+                     "between candidates); use a larger or more varied workload");
+  }
+  Handles h;
+  check(XGDMatrixCreateFromMat(values.data(), labels.size(), kNumFeatures, std::numeric_limits<float>::quiet_NaN(),
+                               &h.matrix), "XGDMatrixCreateFromMat");
+  check(XGDMatrixSetFloatInfo(h.matrix, "label", labels.data(), labels.size()), "set labels");
+  check(XGDMatrixSetUIntInfo(h.matrix, "group", groups.data(), groups.size()), "set groups");
+  check(XGBoosterCreate(&h.matrix, 1, &h.booster), "XGBoosterCreate");
+  // One thread: reproducible bit for bit, as the pointwise trainer.
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"objective", "rank:pairwise"}, {"tree_method", "hist"}, {"nthread", "1"},
+      {"seed", std::to_string(seed % 2147483647)}, {"verbosity", "0"},
+      {"max_depth", std::to_string(options.depth)}, {"eta", fmt::format("{}", options.eta)},
+      {"subsample", "0.8"}, {"colsample_bynode", "0.8"}};
+  for (const auto& [key, value] : params) check(XGBoosterSetParam(h.booster, key.c_str(), value.c_str()), key.c_str());
+  for (int iter = 0; iter < options.rounds; ++iter) check(XGBoosterUpdateOneIter(h.booster, iter, h.matrix), "update");
+  bst_ulong len = 0;
+  const char* out = nullptr;
+  check(XGBoosterSaveModelToBuffer(h.booster, R"({"format": "json"})", &len, &out), "save model");
+  RankerFit fit;
+  fit.xgboost_model = nlohmann::json::parse(std::string(out, len));
+  RankerInfo info;
+  info.candidates = options.candidates;
+  const RankerModel model = RankerModel::from_json(RankerModel::to_json(info, fit.xgboost_model), "trained ranker");
+  auto pick = [&](const Decision& d) {
+    return model.best(data.rows.data() + std::size_t{d.first_row} * kNumFeatures, d.count);
+  };
+  fit.train_accuracy = decision_accuracy(data, false, pick);
+  fit.validation_accuracy = decision_accuracy(data, true, pick);
+  fit.validation_regret = decision_regret(data, true, pick);
+  return fit;
+}
+
+nlohmann::json RankerTrainResult::to_json() const {
+  return {{"candidate_set", info.candidates.describe()},
+          {"validation_accuracy", info.validation_accuracy},
+          {"train_accuracy", train_accuracy},
+          {"prefilter_rule_validation_accuracy", prefilter_rule_validation_accuracy},
+          {"decisions", decisions},
+          {"train_decisions", train_decisions},
+          {"validation_decisions", validation_decisions},
+          {"rollout_hosts", rollout_hosts},
+          {"training", info.training}};
+}
+
+RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, const RankerTrainOptions& options) {
+  check_options(options);
+  if (workloads.empty()) throw InputError::field("--workload", "name at least one training workload");
+  RankerTrainResult result;
+  Dataset data;
+  Progress progress("ranker rollouts", workloads.size() * static_cast<std::size_t>(options.rollouts + options.dagger));
+  std::vector<SimConfig> configs;
+  std::vector<std::size_t> validation_from;
+  for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
+    const Workload& w = *workloads[wi].workload;
+    if (w.size() < 10) {
+      throw InputError::field("--workload", fmt::format("{} has {} VMs; training needs at least 10", workloads[wi].spec, w.size()));
+    }
+    SimConfig config = options.sim;
+    config.record_latency = false;
+    config.hosts = options.hosts;
+    if (config.hosts <= 0) {
+      SizingOptions sizing;
+      sizing.overload_limit = options.overload_limit;
+      SimConfig base = config;
+      base.seed = options.seed;
+      const CandidateSet set = options.candidates;
+      auto sized = size_fleet(w, [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); }, base, sizing);
+      if (!sized.found) throw InputError(fmt::format("{}: the teacher found no fleet size", workloads[wi].spec));
+      config.hosts = sized.servers_needed;
+    }
+    result.rollout_hosts.push_back(config.hosts);
+    configs.push_back(config);
+    validation_from.push_back(
+        static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share))));
+    for (int r = 0; r < options.rollouts; ++r) {
+      config.seed = options.seed * 7919 + wi * 101 + static_cast<std::uint64_t>(r);
+      collect_ranker_rollout(w, config, options.candidates, validation_from.back(), nullptr, data);
+      progress.advance();
+    }
+  }
+  RankerFit fit = fit_ranker(data, options, options.seed);
+  for (int round = 1; round <= options.dagger; ++round) {
+    // DAgger: the ranker places, the teacher labels the states it reaches.
+    RankerInfo info;
+    info.candidates = options.candidates;
+    const RankerModel actor = RankerModel::from_json(RankerModel::to_json(info, fit.xgboost_model), "dagger ranker");
+    for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
+      SimConfig config = configs[wi];
+      config.seed = options.seed * 7919 + wi * 101 + 50 + static_cast<std::uint64_t>(round);
+      collect_ranker_rollout(*workloads[wi].workload, config, options.candidates, validation_from[wi], &actor, data);
+      progress.advance();
+    }
+    fit = fit_ranker(data, options, options.seed + static_cast<std::uint64_t>(round));
+  }
+  progress.done();
+  for (const Decision& d : data.decisions) {
+    if (!d.informative) continue;
+    ++(d.validation ? result.validation_decisions : result.train_decisions);
+  }
+  result.decisions = data.decisions.size();
+  result.prefilter_rule_validation_accuracy = decision_accuracy(data, true, [](const Decision& d) -> std::size_t { return d.p2_pick; });
+  result.train_accuracy = fit.train_accuracy;
+  result.info.candidates = options.candidates;
+  result.info.validation_accuracy = fit.validation_accuracy;
+  nlohmann::json specs = nlohmann::json::array();
+  for (const auto& w : workloads) specs.push_back(w.spec);
+  result.info.training = {{"workloads", specs}, {"seed", options.seed}, {"rollouts", options.rollouts},
+                          {"dagger", options.dagger}, {"rounds", options.rounds}, {"depth", options.depth},
+                          {"eta", options.eta}, {"overload_limit", options.overload_limit},
+                          {"rollout_hosts", result.rollout_hosts}, {"validation_regret", fit.validation_regret}};
+  result.xgboost_model = std::move(fit.xgboost_model);
+  return result;
+}
+
+}  // namespace fleetopt::fireplace
