@@ -20,6 +20,25 @@ float rank(const float* sorted, int n, int p) {
 
 }  // namespace
 
+DimMask usage_resources(const Workload& workload) {
+  if (!has_dim(workload.dims, kMem)) return dim_bit(kCpu);
+  // No shapes at all: usage is not replayed from a trace but reported (the
+  // decision service's live fleet), for every dimension it has.
+  if (workload.shapes.empty()) return kCpuMem;
+  for (const UsageShape& s : workload.shapes) {
+    if (has_dim(s.dims, kMem)) return kCpuMem;
+  }
+  return dim_bit(kCpu);
+}
+
+std::vector<std::string> resource_names(DimMask resources) {
+  std::vector<std::string> names;
+  for (int d : {kCpu, kMem}) {
+    if (has_dim(resources, d)) names.emplace_back(kDimNames[static_cast<std::size_t>(d)]);
+  }
+  return names;
+}
+
 const std::vector<std::string>& feature_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> host;
@@ -49,21 +68,24 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
   const Resources& request = ctx.request;
   const Resources& cap = cluster.capacity(host);
   const float req_cpu = ratio(request[kCpu], cap[kCpu]);
-  const float req_mem = ratio(request[kMem], cap[kMem]);
+  // Memory left out: its inputs are 0 at the source, so every memory feature
+  // is 0 and each L2 norm is the CPU term alone.
+  const double mem_on = use_mem_ ? 1.0 : 0.0;
+  const float req_mem = ratio(mem_on * request[kMem], cap[kMem]);
   const float pend_cpu = ratio(cluster.pending(host)[kCpu], cap[kCpu]);
-  const float pend_mem = ratio(cluster.pending(host)[kMem], cap[kMem]);
+  const float pend_mem = ratio(mem_on * cluster.pending(host)[kMem], cap[kMem]);
 
   int available = history != nullptr ? std::min(history->count(host), kHistorySteps) : 0;
   std::array<float, kHistorySteps> recent_cpu{}, recent_mem{};
   if (available == 0) {
     // No usage seen yet: the current observation is the whole history.
     recent_cpu[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
-    recent_mem[0] = ratio(cluster.used(host)[kMem], cap[kMem]);
+    recent_mem[0] = ratio(mem_on * cluster.used(host)[kMem], cap[kMem]);
     available = 1;
   } else {
     for (int b = 0; b < available; ++b) {
       recent_cpu[static_cast<std::size_t>(b)] = history->at(host, b, kCpu);
-      recent_mem[static_cast<std::size_t>(b)] = history->at(host, b, kMem);
+      recent_mem[static_cast<std::size_t>(b)] = use_mem_ ? history->at(host, b, kMem) : 0.f;
     }
   }
 
@@ -93,7 +115,7 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
     *out++ = std::sqrt(c * c + m * m);
   }
   *out++ = ratio(cluster.reserved(host)[kCpu], cap[kCpu]);
-  *out++ = ratio(cluster.reserved(host)[kMem], cap[kMem]);
+  *out++ = ratio(mem_on * cluster.reserved(host)[kMem], cap[kMem]);
   *out++ = static_cast<float>(cluster.vm_count(host));
   *out++ = pend_cpu;
   *out++ = pend_mem;
@@ -126,9 +148,9 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
     peak_mem += pm;
   }
   const float live_peak_cpu = ratio(peak_cpu, cap[kCpu]);
-  const float live_peak_mem = ratio(peak_mem, cap[kMem]);
+  const float live_peak_mem = ratio(mem_on * peak_mem, cap[kMem]);
   *out++ = ratio(last_cpu, cap[kCpu]);
-  *out++ = ratio(last_mem, cap[kMem]);
+  *out++ = ratio(mem_on * last_mem, cap[kMem]);
   *out++ = live_peak_cpu;
   *out++ = live_peak_mem;
   *out++ = std::hypot(live_peak_cpu + req_cpu, live_peak_mem + req_mem);

@@ -40,6 +40,19 @@ inline constexpr int kRequestFeatures = 2;
 inline constexpr int kAbsoluteFeatures = kHostFeatures + kRequestFeatures;
 inline constexpr int kNumFeatures = kAbsoluteFeatures + kHostFeatures;
 
+// The resources whose use the features read: CPU always (every workload's
+// CPU use is replayed), memory only when the workload stores memory usage in
+// its shapes (Workload::dims and some UsageShape::dims). A CPU-only trace
+// such as PlanetLab uses memory at exactly the request, and that request is
+// often invented by the reader (a flavor draw): its memory is no evidence,
+// and `canonical:` (which keeps only the dims a workload has) may not even
+// carry it. A workload without any shape (the decision service's live fleet,
+// whose usage is reported) has all of its dims. Returns dim_bit(kCpu) or
+// kCpuMem.
+DimMask usage_resources(const Workload& workload);
+// {"cpu"} or {"cpu", "mem"}: the "resources" field of a model file.
+std::vector<std::string> resource_names(DimMask resources);
+
 // Names in row order ("w6_cpu_p10", ..., "rel_w6_cpu_p10", ...). Stored in
 // model files so a model built for another feature set is refused.
 const std::vector<std::string>& feature_names();
@@ -50,10 +63,16 @@ const std::vector<std::string>& feature_names();
 // Allocates nothing once `rows` has grown to candidates.size() rows.
 class FeatureBuilder {
  public:
+  // Without memory in `resources`, every memory-derived feature is 0 (and
+  // so are their relative forms) and the L2 features are of CPU alone: the
+  // row layout stays the same, and trees trained on such rows cannot split
+  // on memory.
+  explicit FeatureBuilder(DimMask resources = kCpuMem) : use_mem_(has_dim(resources, kMem)) {}
   void build(const PlacementContext& ctx, const std::vector<std::int32_t>& candidates, std::vector<float>& rows);
 
  private:
   void absolute(const PlacementContext& ctx, std::int32_t host, float* row);
+  bool use_mem_ = true;
   std::array<float, kHistorySteps> cpu_{}, mem_{};
 };
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/input_file.h"
@@ -19,6 +20,24 @@ namespace {
 constexpr const char* kFormat = "fleetopt-fireplace";
 constexpr int kVersion = 1;
 
+// ["cpu"] or ["cpu", "mem"]: the features always read CPU.
+DimMask parse_resources_field(const nlohmann::json& value, const std::string& where) {
+  const auto bad = [&] { return InputError::field(where, "expected [\"cpu\"] or [\"cpu\", \"mem\"]"); };
+  if (!value.is_array()) throw bad();
+  DimMask mask = 0;
+  for (const auto& name : value) {
+    if (name == "cpu") {
+      mask |= dim_bit(kCpu);
+    } else if (name == "mem") {
+      mask |= dim_bit(kMem);
+    } else {
+      throw bad();
+    }
+  }
+  if (!has_dim(mask, kCpu)) throw bad();
+  return mask;
+}
+
 }  // namespace
 
 nlohmann::json FirePlaceModel::to_json(const ModelInfo& info, const nlohmann::json& xgboost_model) {
@@ -27,6 +46,7 @@ nlohmann::json FirePlaceModel::to_json(const ModelInfo& info, const nlohmann::js
           {"model", info.type},
           {"target", info.target},
           {"candidates", info.candidates},
+          {"resources", resource_names(info.resources)},
           {"features", feature_names()},
           {"windows", kWindows},
           {"validation_accuracy", info.validation_accuracy},
@@ -52,6 +72,7 @@ FirePlaceModel FirePlaceModel::from_json(const nlohmann::json& doc, const std::s
     throw InputError::field(where + ".version", fmt::format("unsupported (this build reads {})", kVersion));
   }
   FirePlaceModel m;
+  m.source_ = where;
   const auto& type = field("model");
   if (!type.is_string()) throw InputError::field(where + ".model", "expected a string");
   m.info_.type = type.get<std::string>();
@@ -66,6 +87,13 @@ FirePlaceModel FirePlaceModel::from_json(const nlohmann::json& doc, const std::s
     throw InputError::field(where + ".candidates", "expected an integer in [1, 1000]");
   }
   m.info_.candidates = k.get<int>();
+  if (doc.contains("resources")) {
+    m.info_.resources = parse_resources_field(doc.at("resources"), where + ".resources");
+  } else {
+    // Files written before models recorded their resources: those features
+    // always read CPU and memory.
+    m.info_.resources = kCpuMem;
+  }
   if (field("features") != nlohmann::json(feature_names())) {
     throw InputError::field(where + ".features",
                             "the model was trained on a different feature set than this build computes; "
@@ -101,6 +129,17 @@ std::shared_ptr<const FirePlaceModel> FirePlaceModel::load_shared(const std::str
   auto& slot = cache[{path, mtime}];
   if (!slot) slot = std::make_shared<const FirePlaceModel>(load(path));
   return slot;
+}
+
+void FirePlaceModel::check_workload(const Workload& workload) const {
+  const DimMask missing = info_.resources & static_cast<DimMask>(~usage_resources(workload));
+  if (missing == 0) return;
+  throw InputError(fmt::format(
+      "{}: the model was trained with {} usage features (\"resources\": [\"{}\"]), but workload '{}' stores "
+      "no {} usage (a CPU-only trace uses memory at its request, which its reader may invent); use a model "
+      "trained on CPU-only workloads (`fleetopt train fireplace` on one)",
+      source_, fmt::join(resource_names(missing), "+"), fmt::join(resource_names(info_.resources), "\", \""),
+      workload.name, fmt::join(resource_names(missing), "+")));
 }
 
 std::size_t FirePlaceModel::best(const float* rows, std::size_t k) const {

@@ -1,11 +1,14 @@
 // A trained FirePlace model: the tree ensemble that scores one candidate row
 // (features.h), and what it was trained for. The file is one JSON document:
 //   {"format": "fleetopt-fireplace", "version": 1, "model": "forest",
-//    "target": "pick", "candidates": 2, "features": [...names...], "windows": [6, 24, 72],
+//    "target": "pick", "candidates": 2, "resources": ["cpu"], "features": [...names...],
+//    "windows": [6, 24, 72],
 //    "validation_accuracy": 0.83, "training": {...}, "xgboost": {<XGBoost's
 //    own JSON model>}}
 // so XGBoost can reload the ensemble itself, and a model built for another
-// feature set is refused rather than silently misread.
+// feature set is refused rather than silently misread. "resources" are the
+// resources whose use the features read (features.h, usage_resources): a
+// model that read memory is refused on a workload that stores no memory use.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleetopt/core/resources.h"
+#include "fleetopt/core/workload.h"
 #include "fleetopt/ml/tree_ensemble.h"
 
 namespace fleetopt::fireplace {
@@ -27,6 +32,7 @@ struct ModelInfo {
   int candidates = 2;
   double validation_accuracy = 0;
   nlohmann::json training = nlohmann::json::object();  // how it was made
+  DimMask resources = kCpuMem;  // dim_bit(kCpu) or kCpuMem (usage_resources)
 };
 
 class FirePlaceModel {
@@ -48,11 +54,19 @@ class FirePlaceModel {
   // Index of the best of k rows (the first on ties). Allocates nothing.
   std::size_t best(const float* rows, std::size_t k) const;
 
+  // Throws InputError naming the model file and the resource when the
+  // model's features read a resource whose use `workload` does not store
+  // (a model trained with memory, on a CPU-only trace).
+  void check_workload(const Workload& workload) const;
+
   const ModelInfo& info() const { return info_; }
+  // The file (or `where`) the model was read from, for messages.
+  const std::string& source() const { return source_; }
   const ml::TreeEnsemble& trees() const { return trees_; }
 
  private:
   ModelInfo info_;
+  std::string source_;
   ml::TreeEnsemble trees_;
   bool regret_ = false;
 };

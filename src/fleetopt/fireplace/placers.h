@@ -43,6 +43,7 @@ class FirePlacePlacer final : public Placer {
   std::shared_ptr<const FirePlaceModel> model_;
   int k_;
   FeatureBuilder features_;
+  const Workload* checked_ = nullptr;  // the workload last checked against the model's resources
   std::vector<std::int32_t> candidates_;
   std::vector<float> rows_;
 };

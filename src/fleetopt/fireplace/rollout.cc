@@ -12,7 +12,8 @@ namespace {
 
 class RecordingPlacer final : public Placer {
  public:
-  RecordingPlacer(const RolloutOptions& options, Dataset& out) : options_(options), out_(out) {}
+  RecordingPlacer(const RolloutOptions& options, Dataset& out)
+      : options_(options), out_(out), features_(options.resources) {}
 
   int history_steps() const override { return kHistorySteps; }
   std::string name() const override { return options_.actor ? "fireplace-dagger" : "hindsight-recorder"; }

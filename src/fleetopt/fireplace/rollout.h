@@ -42,6 +42,9 @@ struct RolloutOptions {
   // workload is sorted by arrival).
   std::size_t validation_from_vm = 0;
   const FirePlaceModel* actor = nullptr;  // null: the teacher places
+  // Resources the features read (features.h: memory only where every
+  // training workload stores memory use).
+  DimMask resources = kCpuMem;
 };
 
 // Appends the decisions of one replay to `out`; returns the replay's metrics.

@@ -168,6 +168,7 @@ nlohmann::json TrainResult::to_json() const {
   return {{"model", info.type},
           {"target", info.target},
           {"candidates", info.candidates},
+          {"resources", resource_names(info.resources)},
           {"validation_accuracy", info.validation_accuracy},
           {"samples", samples},
           {"decisions", decisions},
@@ -187,6 +188,13 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
   Dataset data;
   Progress progress("fireplace rollouts",
                     workloads.size() * static_cast<std::size_t>(options.rollouts + options.dagger));
+
+  // Memory features only when every source stores memory use: one CPU-only
+  // source (its memory invented by the reader) makes a CPU-only model, and
+  // a model is refused on workloads lacking a resource it read (model.h).
+  DimMask resources = kCpuMem;
+  for (const auto& nw : workloads) resources &= usage_resources(*nw.workload);
+  result.info.resources = resources;
 
   std::vector<SimConfig> configs;
   std::vector<RolloutOptions> rollout_options;
@@ -214,6 +222,7 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
     configs.push_back(config);
     RolloutOptions ro;
     ro.candidates = options.candidates;
+    ro.resources = resources;
     ro.validation_from_vm =
         static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share)));
     rollout_options.push_back(ro);
@@ -229,7 +238,7 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
     if (round > 0) {
       // DAgger: the learned model places, the teacher labels what it sees.
       FirePlaceModel model = FirePlaceModel::from_json(
-          FirePlaceModel::to_json({best.result.kind, best.result.target, options.candidates, 0, {}},
+          FirePlaceModel::to_json({best.result.kind, best.result.target, options.candidates, 0, {}, resources},
                                   best.xgboost_model),
           "dagger model");
       for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
