@@ -4,6 +4,8 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
 #include "commands.h"
@@ -33,8 +35,9 @@ std::vector<SizingRow> size_policies(const Workload& workload, const std::vector
   return rows;
 }
 
-void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
+void print_sizing(const std::vector<SizingRow>& rows, const SizingOptions& options, int threads, bool json,
                   const std::string& workload_spec, const Workload& w, const SimConfig& config) {
+  const double limit = options.overload_limit;
   nlohmann::json results = nlohmann::json::array();
   bool several = false;
   for (const auto& row : rows) {
@@ -61,6 +64,8 @@ void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
                 {"host", resources_json(effective_host(w, config), w.dims)},
                 {"overcommit", resources_json(config.overcommit, w.dims)},
                 {"seeds", rows.empty() ? std::vector<std::uint64_t>{config.seed} : rows.front().sizing.seeds},
+                {"scan_below", options.scan_below},
+                {"threads", threads},
                 {"results", results}});
     return;
   }
@@ -94,9 +99,14 @@ struct SizeArgs {
   double limit = 0.01;
   int scan_below = 3;
   int seeds = 1;
+  int threads = 0;  // 0: the cores TBB may use here
 };
 
 void run_size(const SizeArgs& args, const GlobalOptions& global) {
+  // Policies and seeds run as TBB tasks (size_policies, size_fleet_seeds);
+  // this caps every worker of the process for the command's duration.
+  const int threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   SimConfig base = args.sim.config();
   SizingOptions options;
   options.overload_limit = args.limit;
@@ -105,7 +115,7 @@ void run_size(const SizeArgs& args, const GlobalOptions& global) {
   if (names.empty()) throw InputError::field("--policy", "name at least one policy");
   Workload w = load_for_command(args.sim.workload, global, args.sim.json);
   auto rows = size_policies(w, names, base, options, args.seeds);
-  print_sizing(rows, args.limit, args.sim.json, args.sim.workload, w, base);
+  print_sizing(rows, options, threads, args.sim.json, args.sim.workload, w, base);
 }
 
 void add_size_command(CLI::App& app, GlobalOptions& global) {
@@ -125,6 +135,10 @@ void add_size_command(CLI::App& app, GlobalOptions& global) {
                    "servers_needed_per_seed lists each")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  size->add_option("--threads", args->threads,
+                   "threads for the policies and seeds sized in parallel (default: the machine's cores; "
+                   "1: serial); the results do not depend on it")
+      ->check(CLI::Range(1, 4096));
   size->callback([args, &global] { run_size(*args, global); });
 }
 

@@ -17,8 +17,9 @@ struct SizingRow {
 std::vector<SizingRow> size_policies(const Workload& workload, const std::vector<std::string>& policies,
                                      const SimConfig& base, const SizingOptions& options, int seeds = 1);
 // The JSON form records what the numbers depend on: workload, host size,
-// overcommit ratios, seeds and the overload limit.
-void print_sizing(const std::vector<SizingRow>& rows, double limit, bool json,
+// overcommit ratios, seeds, the overload limit and the search's scan, and the
+// threads it ran on (which change the run time, never the numbers).
+void print_sizing(const std::vector<SizingRow>& rows, const SizingOptions& options, int threads, bool json,
                   const std::string& workload_spec, const Workload& w, const SimConfig& config);
 
 }  // namespace fleetopt::cli
