@@ -179,6 +179,10 @@ bool numeric_name_less(const std::string& a, const std::string& b) {
 }  // namespace
 
 SeriesTrace read_bitbrains(const std::string& dir, ReadReport* report) {
+  return read_bitbrains(dir, BitbrainsIds{}, report);
+}
+
+SeriesTrace read_bitbrains(const std::string& dir, const BitbrainsIds& ids, ReadReport* report) {
   ReportSink sink(report);
   std::size_t hidden = 0;
   std::vector<std::string> files;
@@ -190,6 +194,24 @@ SeriesTrace read_bitbrains(const std::string& dir, ReadReport* report) {
     }
   }
   std::sort(files.begin(), files.end(), numeric_name_less);
+  if (!ids.all()) {
+    std::vector<std::string> kept;
+    for (std::string& name : files) {
+      long long n = 0;
+      if (!parse_int64(std::string_view(name).substr(0, name.size() - 4), n)) {
+        sink->count("unnumbered_files_skipped");
+        sink->warn(text::join_path(dir, name), 1, "not named N.csv: no VM number to select by @ids; skipped");
+      } else if (n < ids.first || n > ids.last) {
+        sink->count("files_outside_ids");
+      } else {
+        kept.push_back(std::move(name));
+      }
+    }
+    if (kept.empty()) {
+      throw InputError(fmt::format("{}: no Bitbrains file N.csv with {} <= N <= {}", dir, ids.first, ids.last));
+    }
+    files = std::move(kept);
+  }
 
   std::vector<VmSeries> vms;
   std::vector<Row> rows;
@@ -212,6 +234,7 @@ SeriesTrace read_bitbrains(const std::string& dir, ReadReport* report) {
   for (const VmSeries& vm : vms) origin = std::min(origin, vm.first_time);
   SeriesTrace trace;
   trace.name = "bitbrains:" + dir;
+  if (!ids.all()) trace.name += fmt::format("@ids={}-{}", ids.first, ids.last);
   trace.step_seconds = kStep;
   trace.dims = kCpuMem;
   trace.has_sizes = true;

@@ -6,6 +6,8 @@
 // every ~300 s.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "fleetopt/trace/read_report.h"
@@ -29,5 +31,17 @@ namespace fleetopt {
 // Malformed rows (column count, non-numbers, NaN, negatives) are InputErrors
 // at file:line; a file with no usable row is skipped with a warning.
 SeriesTrace read_bitbrains(const std::string& dir, ReadReport* report);
+
+// The VMs N.csv with first <= N <= last (the `@ids=FIRST-LAST` option), so
+// that one set of VMs can be read from several month folders (a time split:
+// July's VMs 101-200 against September's). Files outside the range are not
+// read ("files_outside_ids"); names without a number are skipped with a
+// warning ("unnumbered_files_skipped"). No file in range is an InputError.
+struct BitbrainsIds {
+  long long first = 0;
+  long long last = std::numeric_limits<long long>::max();
+  bool all() const { return first == 0 && last == std::numeric_limits<long long>::max(); }
+};
+SeriesTrace read_bitbrains(const std::string& dir, const BitbrainsIds& ids, ReadReport* report);
 
 }  // namespace fleetopt

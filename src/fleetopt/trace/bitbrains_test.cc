@@ -148,6 +148,26 @@ TEST(Bitbrains, ImplausibleTimestampNamesFileAndLine) {
   expect_input_error([&] { read_bitbrains(two.path(), nullptr); }, "/2.csv:2: Timestamp (seconds)");
 }
 
+TEST(Bitbrains, IdsSelectTheVmsByFileNumber) {
+  // One folder per month with the same VM numbers: @ids picks the same VMs
+  // out of each (a time split over one set of VMs).
+  TempDir dir;
+  for (int vm : {1, 2, 100, 101, 150, 200, 201}) {
+    dir.write(fmt::format("{}.csv", vm), std::string(kHeader) + row(kT0, vm % 4 + 1, 10, kGb, 0));
+  }
+  dir.write("notes.csv", std::string(kHeader) + row(kT0, 1, 10, kGb, 0));
+  ReadReport report;
+  SeriesTrace t = read_bitbrains(dir.path(), BitbrainsIds{101, 200}, &report);
+  EXPECT_EQ(t.ids, (std::vector<std::string>{"101", "150", "200"}));
+  EXPECT_EQ(report.get("files_outside_ids"), 4);
+  EXPECT_EQ(report.get("unnumbered_files_skipped"), 1);
+  EXPECT_DOUBLE_EQ(t.sizes[1][kCpu], 150 % 4 + 1);  // each VM's own file
+  // Without a range every file is read, the unnumbered one included.
+  EXPECT_EQ(read_bitbrains(dir.path(), nullptr).size(), 8u);
+  expect_input_error([&] { read_bitbrains(dir.path(), BitbrainsIds{300, 400}, nullptr); },
+                     "no Bitbrains file N.csv with 300 <= N <= 400");
+}
+
 TEST(Bitbrains, EmptyDirectoryIsAnError) {
   TempDir dir;
   expect_input_error([&] { read_bitbrains(dir.path(), nullptr); }, "no Bitbrains series");

@@ -105,6 +105,22 @@ class Options {
     return static_cast<std::uint64_t>(v);
   }
   std::uint64_t seed() const { return integer("seed", 1, std::numeric_limits<long long>::max()); }
+  // FIRST-LAST (or one number N): the Bitbrains VMs N.csv to read.
+  BitbrainsIds id_range(const std::string& key) const {
+    BitbrainsIds ids;
+    if (!has(key)) return ids;
+    const std::string v = text(key, "");
+    const auto dash = v.find('-');
+    long long first = 0, last = 0;
+    const bool ok = dash == std::string::npos
+                        ? parse_int64(v, first) && (last = first, true)
+                        : parse_int64(std::string_view(v).substr(0, dash), first) &&
+                              parse_int64(std::string_view(v).substr(dash + 1), last);
+    if (!ok || first < 0 || last < first) throw bad(key, v, "FIRST-LAST with 0 <= FIRST <= LAST (e.g. 101-200)");
+    ids.first = first;
+    ids.last = last;
+    return ids;
+  }
   bool flag(const std::string& key, bool fallback) const {
     if (!has(key)) return fallback;
     std::string v = text(key, "");
@@ -162,13 +178,13 @@ const std::vector<Reader>& readers() {
          return w;
        }},
       {{"bitbrains", "bitbrains-rnd/2013-7",
-        "Bitbrains Rnd CPU + memory per VM with real sizes; seeded lifetimes",
-        plus(kSeriesOptions, {"sizes"})},
+        "Bitbrains Rnd CPU + memory per VM with real sizes; seeded lifetimes; @ids=FIRST-LAST selects VMs",
+        plus(kSeriesOptions, {"sizes", "ids"})},
        true,
        [](const WorkloadSpec&, const Options& o, const std::string& path, const std::string&,
           ReadReport* r) {
          SeriesWorkloadOptions s = series_options(o, true);
-         Workload w = workload_from_series(read_bitbrains(path, r), s, r);
+         Workload w = workload_from_series(read_bitbrains(path, o.id_range("ids"), r), s, r);
          apply_window(w, o.number("hours", 0, 0, kMaxHours), 0, r);
          return w;
        }},
@@ -185,7 +201,7 @@ const std::vector<Reader>& readers() {
        }},
       {{"azure2017", "azure-2017-arrivals",
         "Azure 2017 arrivals, flavours and binned lifetimes, with PlanetLab or Bitbrains usage shapes",
-        {"split", "shapes", "shapes_path", "seed", "hours", "vms"}},
+        {"split", "shapes", "shapes_path", "shapes_ids", "seed", "hours", "vms"}},
        true,
        [](const WorkloadSpec&, const Options& o, const std::string& path,
           const std::string& data_dir, ReadReport* r) {
@@ -198,13 +214,17 @@ const std::vector<Reader>& readers() {
          if (o.has("shapes_path") && shapes == "none") {
            throw InputError::field("workload azure2017@shapes_path", "given with shapes=none");
          }
+         if (o.has("shapes_ids") && shapes != "bitbrains") {
+           throw InputError::field("workload azure2017@shapes_ids", "selects Bitbrains VMs: needs shapes=bitbrains");
+         }
          Azure2017Trace trace = read_azure2017(path, split, a.hours * 3600, a.max_vms, r);
          if (shapes == "none") return azure2017_workload(trace, nullptr, a, r);
          SeriesTrace series;
          if (shapes == "planetlab") {
            series = read_planetlab(resolve_trace_path(o.text("shapes_path", "planetlab/20110303"), data_dir), r);
          } else {
-           series = read_bitbrains(resolve_trace_path(o.text("shapes_path", "bitbrains-rnd/2013-7"), data_dir), r);
+           series = read_bitbrains(resolve_trace_path(o.text("shapes_path", "bitbrains-rnd/2013-7"), data_dir),
+                                   o.id_range("shapes_ids"), r);
          }
          return azure2017_workload(trace, &series, a, r);
        }},

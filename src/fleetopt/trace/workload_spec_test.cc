@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "fleetopt/trace/canonical.h"
 #include "fleetopt/trace/synthetic.h"
 #include "fleetopt/trace/test_util.h"
@@ -86,6 +88,42 @@ TEST(WorkloadSpec, RelativePathsFallBackToTheDataDir) {
                      "planetlab@static: expected 0 or 1");
   expect_input_error([&] { load_workload("planetlab:@sizes=trace", opts, nullptr); },
                      "unknown option 'sizes'");
+}
+
+TEST(WorkloadSpec, BitbrainsIdsSelectVmsInEveryMonth) {
+  // Two months of the same VMs 1-4 (July with all four, September with 3-4).
+  TempDir data;
+  auto file = [](long long t0, double cores) {
+    std::string f = "Timestamp [ms];\tCPU cores;\tx;\tx;\tx;\tx;\tx;\tx;\tx;\tx;\tx\n";
+    for (int k = 0; k < 12; ++k) {
+      f += fmt::format("{};\t{};\t0;\t0;\t{};\t1048576;\t524288;\t0;\t0;\t0;\t0\n", t0 + 300 * k, cores,
+                       10 * (k % 3 + 1));
+    }
+    return f;
+  };
+  for (int vm = 1; vm <= 4; ++vm) data.write(fmt::format("bb/2013-7/{}.csv", vm), file(1372629804, vm));
+  for (int vm = 3; vm <= 4; ++vm) data.write(fmt::format("bb/2013-9/{}.csv", vm), file(1377993600, vm));
+  LoadOptions opts;
+  opts.data_dir = data.path();
+  Workload july = load_workload("bitbrains:bb/2013-7@ids=3-4@static=1", opts, nullptr);
+  Workload september = load_workload("bitbrains:bb/2013-9@ids=3-4@static=1", opts, nullptr);
+  EXPECT_EQ(july.ids, (std::vector<std::string>{"3", "4"}));
+  EXPECT_EQ(september.ids, july.ids);
+  EXPECT_EQ(load_workload("bitbrains:bb/2013-7@ids=2@static=1", opts, nullptr).ids,
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(load_workload("bitbrains:bb/2013-7@static=1", opts, nullptr).size(), 4u);
+  for (const char* bad : {"x", "5-3", "-4", "3-"}) {
+    expect_input_error([&] { load_workload(std::string("bitbrains:bb/2013-7@ids=") + bad, opts, nullptr); },
+                       "bitbrains@ids: expected FIRST-LAST");
+  }
+  expect_input_error([&] { load_workload("bitbrains:bb/2013-7@ids=7-9", opts, nullptr); },
+                     "no Bitbrains file N.csv with 7 <= N <= 9");
+  expect_input_error([&] { load_workload("planetlab:bb/2013-7@ids=1-2", opts, nullptr); },
+                     "unknown option 'ids'");
+  // Azure arrivals take Bitbrains shapes from a VM range too; only those.
+  data.write("az/README", "");
+  expect_input_error([&] { load_workload("azure2017:az@shapes=planetlab@shapes_ids=1-2", opts, nullptr); },
+                     "azure2017@shapes_ids: selects Bitbrains VMs: needs shapes=bitbrains");
 }
 
 TEST(WorkloadSpec, CanonicalWithWindowAndLimit) {
