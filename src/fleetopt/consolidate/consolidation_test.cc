@@ -192,9 +192,11 @@ TEST(Policies, OursBeatsTheClassicPairOnASyntheticDay) {
 }
 
 TEST(Policies, UnknownNamesAndOptionsAreErrors) {
-  // thr-mu became a policy with the other published pairs (issue 13);
-  // MC selection is not implemented, and unknown parts stay errors.
-  EXPECT_THROW(make_consolidation_policy("thr-mc"), InputError);
+  // Every published detector x selection pair is a policy (issue 13);
+  // unknown parts stay errors.
+  EXPECT_NO_THROW(make_consolidation_policy("thr-mc"));
+  EXPECT_THROW(make_consolidation_policy("thr-xyz"), InputError);
+  EXPECT_THROW(make_consolidation_policy("lr-mc@seed=1"), InputError);  // seed is for rs only
   EXPECT_THROW(make_consolidation_policy("xyz-mmt"), InputError);
   EXPECT_THROW(make_consolidation_policy("thr"), InputError);
   EXPECT_THROW(make_consolidation_policy("iqr-mmt@threshold=0.5"), InputError);

@@ -19,8 +19,11 @@
 //        quartile indices); mad: 1 - safety (2.5) x their median absolute
 //        deviation; both fall back to > 0.7 with fewer than 12 samples.
 // VM selection (PowerVmSelectionPolicy*): mmt = least RAM; mu = least
-// current CPU share; rs = uniformly random (seeded; CloudSim's is unseeded).
-// MC (maximum correlation) is not implemented.
+// current CPU share; rs = uniformly random (seeded; CloudSim's is unseeded);
+// mc = the VM whose last 30 utilisation samples the other VMs' samples
+// explain best (highest R^2, dc_correlation.h), falling back to mmt where
+// the regression cannot be computed (fewer samples than VMs, a singular
+// design), as CloudSim does.
 // fleetopt's model differs from CloudSim in two places, each restored by a
 // CloudSimQuirks flag (dc_sim.h): the power a target host draws before a move
 // is its current value, including VMs placed on it earlier in the same round
@@ -34,6 +37,7 @@
 
 #include "fleetopt/core/rng.h"
 
+#include "fleetopt/consolidate/dc_correlation.h"
 #include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/consolidate/dc_view.h"
 
@@ -42,7 +46,10 @@ namespace {
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
 
-enum class Selection { kMmt, kMu, kRs };
+enum class Selection { kMmt, kMu, kRs, kMc };
+
+// PowerVm.HISTORY_LENGTH: the samples a VM keeps, which MC regresses on.
+constexpr std::int32_t kVmHistory = 30;
 
 class MigrationPolicy : public ConsolidationPolicy {
  public:
@@ -197,16 +204,30 @@ class MigrationPolicy : public ConsolidationPolicy {
     const DcSetup& s = view.setup();
     const auto& list = view.vms_on(h);
     if (selection_ == Selection::kRs) return list[static_cast<std::size_t>(rng_.below(list.size()))];
+    if (selection_ == Selection::kMc) {
+      if (std::int32_t row = max_correlation(view.state(), list); row >= 0) return list[ix(row)];
+    }
     std::int32_t pick = -1;
     double best = 0;
     for (std::int32_t v : list) {
-      const double metric = selection_ == Selection::kMmt ? s.vm(v).ram_mb : view.state().demand(v) / s.vm(v).mips;
+      const double metric = selection_ == Selection::kMu ? view.state().demand(v) / s.vm(v).mips : s.vm(v).ram_mb;
       if (pick < 0 || metric < best) {
         pick = v;
         best = metric;
       }
     }
     return pick;
+  }
+
+  // MC's choice among `list` (an index into it), or -1 for the fallback.
+  std::int32_t max_correlation(const DcState& state, const std::vector<std::int32_t>& list) {
+    const auto n = static_cast<std::int32_t>(list.size());
+    const std::int32_t m = std::min(kVmHistory, state.step() + 1);
+    history_.resize(ix(n) * ix(m));
+    for (std::int32_t r = 0; r < n; ++r) {
+      for (std::int32_t i = 0; i < m; ++i) history_[ix(r) * ix(m) + ix(i)] = state.past_util(list[ix(r)], i);
+    }
+    return max_correlation_row(history_.data(), n, m);
   }
 
   // Power-aware best fit: least power increase among suitable hosts that the
@@ -233,6 +254,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   Selection selection_;
   Rng rng_;
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
+  std::vector<double> history_;      // MC's VMs x samples, newest first
 };
 
 class Thr final : public MigrationPolicy {
@@ -368,6 +390,8 @@ std::unique_ptr<ConsolidationPolicy> make_classic_pair(const rearrange::Strategy
     sel = Selection::kMu;
   } else if (sel_name == "rs") {
     sel = Selection::kRs;
+  } else if (sel_name == "mc") {
+    sel = Selection::kMc;
   } else {
     return nullptr;
   }

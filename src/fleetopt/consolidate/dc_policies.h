@@ -9,7 +9,7 @@
 
 namespace fleetopt::consolidate {
 
-// DETECTOR-SELECTION (thr|iqr|mad|lr|lrr - mmt|mu|rs), or nullptr if
+// DETECTOR-SELECTION (thr|iqr|mad|lr|lrr - mmt|mu|mc|rs), or nullptr if
 // spec.name is not one; InputError for bad options.
 std::unique_ptr<ConsolidationPolicy> make_classic_pair(const rearrange::StrategySpec& spec);
 std::unique_ptr<ConsolidationPolicy> make_fleetopt_pctl(const rearrange::StrategySpec& spec);

@@ -144,7 +144,8 @@ class ConsolidationPolicy {
   virtual bool overloaded_at_creation(double u) const { return u > 1; }
 };
 
-// thr-mmt[@threshold=0.8], lr-mmt[@safety=1.2], fleetopt-pctl (ours).
+// thr-mmt[@threshold=0.8], lr-mmt[@safety=1.2], ... (any detector thr, lr, lrr,
+// iqr, mad with any selection mmt, mu, mc, rs), fleetopt-pctl (ours).
 std::unique_ptr<ConsolidationPolicy> make_consolidation_policy(const std::string& spec);
 std::vector<std::pair<std::string, std::string>> consolidation_policies();
 

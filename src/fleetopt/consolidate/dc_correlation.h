@@ -1,0 +1,32 @@
+// Maximum-correlation VM selection (Beloglazov & Buyya, CCPE 2012; CloudSim
+// 4.0's PowerVmSelectionPolicyMaximumCorrelation): of the VMs on an
+// overloaded host, migrate the one whose CPU history the others' histories
+// explain best -- the highest multiple correlation, i.e. the R^2 of a
+// least-squares regression (with intercept) of its history on theirs. A VM
+// that moves in step with its neighbours is the one most likely to overload
+// the host again together with them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace fleetopt::consolidate {
+
+// R^2 of regressing row `target` of `data` (n rows of m samples, row-major)
+// on the other n - 1 rows plus an intercept. nullopt where CloudSim's
+// regression (commons-math's OLSMultipleLinearRegression) throws: fewer
+// samples than coefficients (m < n), no other row (n < 2), or a design
+// matrix whose Householder QR has an exactly zero diagonal entry. The
+// arithmetic follows commons-math's order of operations (Householder QR,
+// back substitution, residuals, the streaming second moment), so that near
+// ties -- several R^2 within rounding of 1 when m is close to n -- fall as
+// CloudSim's do.
+std::optional<double> r_squared(const double* data, std::int32_t n, std::int32_t m, std::int32_t target);
+
+// The row with the highest R^2 (the first of equals; row 0 if none is
+// positive, as CloudSim starts from Double.MIN_VALUE), or -1 if the
+// regression fails for any row: CloudSim then falls back to minimum
+// migration time for the whole choice.
+std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m);
+
+}  // namespace fleetopt::consolidate

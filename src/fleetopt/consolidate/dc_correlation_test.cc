@@ -1,0 +1,119 @@
+// Maximum-correlation selection: the regression against textbook formulas,
+// the cases where CloudSim's regression throws, and MC choosing another VM
+// than MMT on an overloaded host.
+#include "fleetopt/consolidate/dc_correlation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "fleetopt/consolidate/dc_sim.h"
+
+namespace fleetopt::consolidate {
+namespace {
+
+// Squared Pearson correlation: R^2 of a regression on one predictor.
+double pearson_sq(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mx += x[i] / n;
+    my += y[i] / n;
+  }
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy * sxy / (sxx * syy);
+}
+
+TEST(MaxCorrelation, OnePredictorIsThePearsonCorrelationSquared) {
+  const std::vector<double> a = {0.2, 0.5, 0.3, 0.7, 0.4, 0.9, 0.1};
+  const std::vector<double> b = {0.6, 0.3, 0.9, 0.2, 0.8, 1.0, 0.4};
+  std::vector<double> data = a;
+  data.insert(data.end(), b.begin(), b.end());
+  const double expected = pearson_sq(a, b);
+  ASSERT_GT(expected, 0.01);
+  EXPECT_NEAR(*r_squared(data.data(), 2, 7, 0), expected, 1e-12);
+  EXPECT_NEAR(*r_squared(data.data(), 2, 7, 1), expected, 1e-12);
+}
+
+TEST(MaxCorrelation, ExactLinearCombinationIsExplainedFully) {
+  // row 2 = 2 row0 - row1 + 3; rows 0 and 1 are not linear in each other.
+  std::vector<double> r0 = {1, 4, 2, 8, 5, 7}, r1 = {3, 1, 4, 1, 5, 9}, r2;
+  for (std::size_t i = 0; i < r0.size(); ++i) r2.push_back(2 * r0[i] - r1[i] + 3);
+  std::vector<double> data = r0;
+  data.insert(data.end(), r1.begin(), r1.end());
+  data.insert(data.end(), r2.begin(), r2.end());
+  EXPECT_NEAR(*r_squared(data.data(), 3, 6, 2), 1.0, 1e-12);
+  EXPECT_NEAR(*r_squared(data.data(), 3, 6, 0), 1.0, 1e-12);  // row0 = (row2 + row1 - 3) / 2
+}
+
+TEST(MaxCorrelation, NoRegressionWhereCloudSimsThrows) {
+  std::vector<double> data = {0.1, 0.2, 0.4, 0.3, 0.3, 0.1, 0.9, 0.5, 0.5, 0.6, 0.2, 0.8};
+  EXPECT_FALSE(r_squared(data.data(), 1, 12, 0));             // no other VM
+  EXPECT_TRUE(r_squared(data.data(), 3, 4, 0).has_value());  // 4 samples, 3 coefficients
+  EXPECT_FALSE(r_squared(data.data(), 4, 3, 0));              // 3 samples, 4 coefficients
+  EXPECT_EQ(max_correlation_row(data.data(), 4, 3), -1);
+  // A VM whose history is all zero is a zero column: a singular design.
+  std::vector<double> zero = {0.1, 0.2, 0.4, 0.3, 0, 0, 0, 0, 0.9, 0.5, 0.5, 0.6};
+  EXPECT_FALSE(r_squared(zero.data(), 3, 4, 0));
+  EXPECT_EQ(max_correlation_row(zero.data(), 3, 4), -1);
+}
+
+// One G5 host (5,320 MIPS) runs three VMs; a second G5 is empty. At the last
+// step they demand 1000 + 1800 + 1800 = 4600 MIPS > 0.8 x 5320: one VM must
+// go. MMT takes vm0 (least RAM). vm1 and vm2 rise and fall together while
+// vm0 does not, so MC takes vm1 or vm2, whichever the others explain best.
+// With too little history MC falls back to MMT.
+TEST(MaxCorrelation, McMovesTheCorrelatedVmWhereMmtMovesTheSmallest) {
+  DcSetup s;
+  s.name = "mc";
+  s.host_types = {{"G5", 2660, 2, 4096, 1000, &hp_ml110_g5_power()}};
+  s.host_type = {0, 0};
+  s.vm_types = {{1000, 500}, {2000, 1700}};
+  s.vm_type = {0, 1, 1};
+  const std::vector<std::vector<float>> util = {{0.6f, 1.0f, 0.9f, 0.2f, 0.8f, 1.0f},
+                                                {0.2f, 0.9f, 0.3f, 0.7f, 0.4f, 0.9f},
+                                                {0.25f, 0.9f, 0.35f, 0.65f, 0.45f, 0.9f}};
+  s.steps = 6;
+  for (std::size_t v = 0; v < util.size(); ++v) {
+    s.vm_ids.push_back("vm" + std::to_string(v));
+    s.util.insert(s.util.end(), util[v].begin(), util[v].end());
+  }
+  auto decide = [&](const char* policy, std::int32_t step) {
+    DcState st(s, RamModel::kCloudSim);
+    st.begin_step(step);
+    for (std::int32_t v = 0; v < 3; ++v) st.place(v, 0);
+    std::vector<DcMove> moves;
+    make_consolidation_policy(policy)->decide(st, moves);
+    return moves;
+  };
+  // Every sample of the day, newest first, as the policy sees them at step 5.
+  std::vector<double> history;
+  for (const auto& series : util) {
+    for (std::size_t i = series.size(); i-- > 0;) history.push_back(series[i]);
+  }
+  const double r0 = *r_squared(history.data(), 3, 6, 0), r1 = *r_squared(history.data(), 3, 6, 1),
+               r2 = *r_squared(history.data(), 3, 6, 2);
+  ASSERT_LT(r0, std::min(r1, r2));
+  const std::int32_t correlated = r1 >= r2 ? 1 : 2;
+
+  const std::vector<DcMove> mmt = decide("thr-mmt", 5), mc = decide("thr-mc", 5);
+  ASSERT_EQ(mmt.size(), 1u);
+  EXPECT_EQ(mmt[0].vm, 0);
+  ASSERT_EQ(mc.size(), 1u);
+  EXPECT_EQ(mc[0].vm, correlated);
+  EXPECT_EQ(mc[0].to, 1);
+
+  // Step 1: the same 4600 MIPS, but 2 samples for 3 coefficients: MMT's choice.
+  const std::vector<DcMove> early = decide("thr-mc", 1);
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].vm, 0);
+}
+
+}  // namespace
+}  // namespace fleetopt::consolidate
