@@ -31,8 +31,24 @@ struct TrainFireplaceArgs {
   double overload_limit = 0.01;
   double validation_share = 0.2;
   fireplace::KindParams params;
-  SimOptions sim;  // host, overcommit, seed, json (its workload field is unused)
+  std::vector<std::string> host_specs;  // --host: none, one for every workload, or one per workload
+  SimOptions sim;  // overcommit, seed, json (its workload and host fields are unused)
 };
+
+// --host given once applies to every --workload; given once per --workload,
+// the i-th to the i-th (sources of different host sizes); not given, each
+// workload rolls out on its own default host.
+std::vector<Resources> hosts_per_workload(const std::vector<std::string>& hosts, std::size_t workloads) {
+  if (hosts.size() > 1 && hosts.size() != workloads) {
+    throw InputError::field("--host", fmt::format("give one host for every workload or one per --workload "
+                                                  "({} workloads, {} hosts)", workloads, hosts.size()));
+  }
+  std::vector<Resources> out(workloads);
+  for (std::size_t i = 0; i < workloads && !hosts.empty(); ++i) {
+    out[i] = parse_resources(hosts[hosts.size() == 1 ? 0 : i], "--host");
+  }
+  return out;
+}
 
 void print_result(const nlohmann::json& j, bool json, const std::string& heading,
                   const std::vector<std::string>& columns, const nlohmann::json& rows) {
@@ -61,12 +77,13 @@ void run_train_fireplace(const TrainFireplaceArgs& args, const GlobalOptions& gl
   o.seed = args.sim.seed;
   o.sim = args.sim.config();
   o.params = args.params;
+  const std::vector<Resources> hosts = hosts_per_workload(args.host_specs, args.workloads.size());
 
   std::vector<Workload> loaded;
   loaded.reserve(args.workloads.size());
   for (const auto& spec : args.workloads) loaded.push_back(load_for_command(spec, global, args.sim.json));
   std::vector<fireplace::NamedWorkload> named;
-  for (std::size_t i = 0; i < loaded.size(); ++i) named.push_back({args.workloads[i], &loaded[i]});
+  for (std::size_t i = 0; i < loaded.size(); ++i) named.push_back({args.workloads[i], &loaded[i], hosts[i]});
 
   fireplace::TrainResult r = fireplace::train_fireplace(named, o);
   fireplace::FirePlaceModel::save(args.out, r.info, r.xgboost_model);
@@ -123,7 +140,9 @@ void add_fireplace(CLI::App& train, GlobalOptions& global) {
   cmd->add_option("--forest-depth", args->params.forest_depth, "depth of the forest's trees")->capture_default_str();
   cmd->add_option("--boosted-rounds", args->params.boosted_rounds, "boosting rounds")->capture_default_str();
   cmd->add_option("--boosted-depth", args->params.boosted_depth, "depth of the boosted trees")->capture_default_str();
-  cmd->add_option("--host", args->sim.host, "host capacity, e.g. cpu=32,mem=128 (default: the workload's)");
+  cmd->add_option("--host", args->host_specs,
+                  "host capacity, e.g. cpu=32,mem=128: once for every workload, or once per --workload in "
+                  "their order (default: each workload's own default host)");
   cmd->add_option("--overcommit", args->sim.overcommit, "admission overcommit, e.g. cpu=4")->capture_default_str();
   cmd->add_option("--seed", args->sim.seed, "random seed")->capture_default_str();
   cmd->add_flag("--json", args->sim.json, "print JSON");

@@ -1,6 +1,7 @@
 // `fleetopt size` end to end: --threads (recorded, checked, no effect on the
 // numbers), what --json records, and a FirePlace model that read memory
-// refused on a CPU-only trace with a clean error.
+// refused on a CPU-only trace with a clean error; `train fireplace` over
+// sources of different host sizes.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -77,6 +78,24 @@ TEST(SizeFirePlace, AMemoryModelOnACpuOnlyTraceIsACleanError) {
   EXPECT_NE(r.out.find(model), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("stores no mem usage"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;  // an error, not a crash
+}
+
+TEST(TrainFireplaceHosts, OneHostPerWorkloadOrOneForAll) {
+  fleetopt::ScratchDir scratch("cli_train_hosts");
+  const std::string model = scratch.path("m.json");
+  const std::string base = "train fireplace -w synthetic:@vms=120@hours=6@seed=1 -w synthetic:@vms=120@hours=6@seed=2"
+                           " --out " + model + " --rollouts 1 --dagger 0 --model tree --target pick --json";
+  auto j = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64 --host cpu=64,mem=256"));
+  ASSERT_EQ(j["rollout_host_capacity"].size(), 2u);
+  EXPECT_EQ(j["rollout_host_capacity"][0]["cpu"], 16);
+  EXPECT_EQ(j["rollout_host_capacity"][1]["cpu"], 64);
+  EXPECT_GT(j["rollout_hosts"][0].get<int>(), j["rollout_hosts"][1].get<int>());
+  auto all = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64"));
+  EXPECT_EQ(all["rollout_host_capacity"][1]["cpu"], 16);
+  auto r = run_fleetopt(base + " --host cpu=16 --host cpu=32 --host cpu=64");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("--host"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 workloads, 3 hosts"), std::string::npos) << r.out;
 }
 
 }  // namespace

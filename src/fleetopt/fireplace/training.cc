@@ -102,6 +102,14 @@ FittedModel fit_model(const std::string& kind, const std::string& target, const 
   return t;
 }
 
+SimConfig workload_config(const NamedWorkload& workload, const SimConfig& base) {
+  SimConfig config = base;
+  bool own = false;
+  for (double x : workload.host.v) own = own || x > 0;
+  if (own) config.host_capacity = workload.host;
+  return config;
+}
+
 namespace {
 
 void check_options(const TrainOptions& o) {
@@ -178,6 +186,7 @@ nlohmann::json TrainResult::to_json() const {
           {"p2_rule_validation_accuracy", p2_rule_validation_accuracy},
           {"p2_rule_validation_regret", p2_rule_validation_regret},
           {"rollout_hosts", rollout_hosts},
+          {"rollout_host_capacity", rollout_host_capacity},
           {"tried", tried_json}};
 }
 
@@ -204,7 +213,7 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
       throw InputError::field("--workload", fmt::format("{} has {} VMs; training needs at least 10",
                                                         workloads[wi].spec, w.size()));
     }
-    SimConfig config = options.sim;
+    SimConfig config = workload_config(workloads[wi], options.sim);
     config.record_latency = false;
     config.hosts = options.hosts;
     if (config.hosts <= 0) {
@@ -219,6 +228,12 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
       config.hosts = sized.servers_needed;
     }
     result.rollout_hosts.push_back(config.hosts);
+    const Resources host = effective_host(w, config);
+    nlohmann::json capacity = nlohmann::json::object();
+    for (int d = 0; d < kMaxDims; ++d) {
+      if (has_dim(w.dims, d)) capacity[std::string(kDimNames[static_cast<std::size_t>(d)])] = host[d];
+    }
+    result.rollout_host_capacity.push_back(std::move(capacity));
     configs.push_back(config);
     RolloutOptions ro;
     ro.candidates = options.candidates;
@@ -293,6 +308,7 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
                           {"dagger", options.dagger},
                           {"overload_limit", options.overload_limit},
                           {"rollout_hosts", result.rollout_hosts},
+                          {"rollout_host_capacity", result.rollout_host_capacity},
                           {"validation_share", options.validation_share},
                           {"train_decisions", result.train_decisions},
                           {"validation_decisions", result.validation_decisions}};

@@ -44,7 +44,15 @@ struct TrainOptions {
 struct NamedWorkload {
   std::string spec;
   const Workload* workload;
+  // This source's host. All zero: TrainOptions::sim.host_capacity (--host),
+  // and when that is zero too, the workload's own default_host; so sources
+  // of different host sizes (PlanetLab, Bitbrains, Alibaba machines) each
+  // roll out on theirs.
+  Resources host{};
 };
+
+// The rollout config of one training workload (hosts left as in `base`).
+SimConfig workload_config(const NamedWorkload& workload, const SimConfig& base);
 
 struct KindResult {
   std::string kind;
@@ -65,6 +73,7 @@ struct TrainResult {
   double p2_rule_validation_accuracy = 0;  // least-loaded pick vs the teacher
   double p2_rule_validation_regret = 0;
   std::vector<std::int32_t> rollout_hosts;  // per workload
+  nlohmann::json rollout_host_capacity = nlohmann::json::array();  // per workload: the host it rolled out on
   nlohmann::json to_json() const;
 };
 

@@ -161,6 +161,36 @@ TEST(TrainFireplace, SameSeedSameModel) {
   EXPECT_EQ(a.info.validation_accuracy, b.info.validation_accuracy);
 }
 
+TEST(TrainFireplace, EachSourceRollsOutOnItsOwnHost) {
+  // The same VMs offered with two default hosts: without --host each source
+  // is sized and rolled out on its own, so the bigger host needs fewer.
+  Workload small = testing::bursty_workload(200, 7);
+  Workload big = small;
+  big.default_host = make_resources(32, 128);
+  TrainOptions o = quick_options();
+  o.kinds = {"tree"};
+  o.targets = {"pick"};
+  o.rollouts = 1;
+  o.dagger = 0;
+  TrainResult r = train_fireplace({{"small", &small}, {"big", &big}}, o);
+  ASSERT_EQ(r.rollout_hosts.size(), 2u);
+  EXPECT_EQ(r.rollout_host_capacity[0]["cpu"], 16);
+  EXPECT_EQ(r.rollout_host_capacity[1]["cpu"], 32);
+  EXPECT_LT(r.rollout_hosts[1], r.rollout_hosts[0]);
+  EXPECT_EQ(r.info.training["rollout_host_capacity"], r.rollout_host_capacity);
+
+  // A source's own host overrides its default; --host (sim.host_capacity)
+  // applies to the sources without one.
+  o.sim.host_capacity = make_resources(32, 128);
+  TrainResult same = train_fireplace({{"small", &small}, {"big", &big}}, o);
+  EXPECT_EQ(same.rollout_hosts[0], same.rollout_hosts[1]);
+  EXPECT_EQ(same.rollout_host_capacity[0]["cpu"], 32);
+  TrainResult own = train_fireplace({{"small", &small, make_resources(16, 64)}, {"big", &big}}, o);
+  EXPECT_EQ(own.rollout_hosts[0], r.rollout_hosts[0]);
+  EXPECT_EQ(own.rollout_host_capacity[0]["cpu"], 16);
+  EXPECT_EQ(own.rollout_host_capacity[1]["cpu"], 32);
+}
+
 TEST(TrainFireplace, BadOptionsAreInputErrors) {
   Workload w = testing::bursty_workload(60, 5);
   TrainOptions o = quick_options();
