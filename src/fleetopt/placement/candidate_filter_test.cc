@@ -64,6 +64,8 @@ TEST(CandidateFilter, SpecOptions) {
   EXPECT_EQ(set("x@k=all").describe(), "all");
   EXPECT_EQ(set("x@prefilter=16").describe(), "prefilter=16");
   EXPECT_EQ(CandidateSet::parse("prefilter=8", "w").describe(), "prefilter=8");
+  EXPECT_EQ(set("x@k=512@prefilter=8").describe(), "prefilter=8,k=512");
+  EXPECT_EQ(CandidateSet::parse("prefilter=8,k=512", "w").sample, 512);
   for (const char* bad : {"x@k=0", "x@k=some", "x@prefilter=0", "x@prefilter=2000", "x@k=2@prefilter=4"}) {
     try {
       set(bad);
@@ -73,6 +75,23 @@ TEST(CandidateFilter, SpecOptions) {
     }
   }
   EXPECT_THROW(CandidateSet::parse("top=3", "w"), InputError);
+  EXPECT_THROW(CandidateSet::parse("prefilter=8,k=4", "w"), InputError);
+}
+
+TEST(CandidateFilter, SampledPrefilterIsTheFullOneOnSmallFleets) {
+  Rng rng(9);
+  ClusterState c = random_cluster(rng);
+  std::vector<std::int32_t> full, sampled;
+  const Resources request = make_resources(1, 2);
+  prefilter_hosts(c, request, 8, full);
+  Rng draw(4);
+  CandidateSet{CandidateSet::Kind::kPrefilter, 8, 256}.fill(c, request, draw, sampled);
+  EXPECT_EQ(sampled, full);  // 200 hosts <= 256 sampled: every host is seen
+  CandidateSet{CandidateSet::Kind::kPrefilter, 8, 20}.fill(c, request, draw, sampled);
+  ASSERT_EQ(sampled.size(), 8u);  // 20 of 200: the best of those, in order
+  for (std::size_t i = 1; i < sampled.size(); ++i) {
+    EXPECT_LE(prefilter_score(c, sampled[i - 1], request), prefilter_score(c, sampled[i], request));
+  }
 }
 
 TEST(CandidateFilter, FillDrawsOnlyWhenSampling) {
