@@ -40,6 +40,39 @@ void SeriesTrace::add_series(std::string id, std::int64_t first, const Resources
   sizes.push_back(size);
 }
 
+SeriesTrace select_series(const SeriesTrace& trace, long long first, long long last, ReadReport* report) {
+  ReportSink sink(report);
+  SeriesTrace out;
+  out.name = fmt::format("{}@ids={}-{}", trace.name, first, last);
+  out.step_seconds = trace.step_seconds;
+  out.dims = trace.dims;
+  out.has_sizes = trace.has_sizes;
+  std::vector<float> interleaved;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const std::string& id = trace.ids[i];
+    std::size_t digits = id.size();
+    while (digits > 0 && id[digits - 1] >= '0' && id[digits - 1] <= '9') --digits;
+    long long n = 0;
+    if (digits == id.size() || !parse_int64(std::string_view(id).substr(digits), n)) {
+      sink->count("unnumbered_series_skipped");
+      continue;
+    }
+    if (n < first || n > last) continue;
+    const UsageShape& s = trace.shapes[i];
+    const auto begin = trace.samples.begin() + static_cast<std::ptrdiff_t>(s.offset);
+    interleaved.assign(begin, begin + static_cast<std::ptrdiff_t>(std::size_t{s.length} * s.stride));
+    out.add_series(id, trace.first_step[i], trace.has_sizes ? trace.sizes[i] : Resources{}, interleaved, s.length);
+    for (const HostSpec& h : trace.hosts) {
+      if (h.id == id) out.hosts.push_back(h);
+    }
+  }
+  if (out.size() == 0) {
+    throw InputError(fmt::format("{}: no series whose id ends in a number N with {} <= N <= {}", trace.name,
+                                 first, last));
+  }
+  return out;
+}
+
 namespace {
 
 // Seeded subset of `count` indices out of n, returned in ascending order.

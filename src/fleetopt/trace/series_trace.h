@@ -37,6 +37,12 @@ struct SeriesTrace {
                   const std::vector<float>& interleaved, std::uint32_t length);
 };
 
+// The series whose id ends in a number N with first <= N <= last (Bitbrains
+// "101", Alibaba 2018 "m_1932"), in their order: to split one trace's VMs or
+// machines into a training and a test set. Ids without a trailing number are
+// left out ("unnumbered_series_skipped"); none in range is an InputError.
+SeriesTrace select_series(const SeriesTrace& trace, long long first, long long last, ReadReport* report);
+
 struct SeriesWorkloadOptions {
   std::uint64_t seed = 1;
   // Every VM runs over its whole series (the CloudSim setting) instead of a

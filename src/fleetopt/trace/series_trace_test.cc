@@ -146,3 +146,29 @@ TEST(SeriesTrace, WindowCutsArrivalsAndDepartures) {
 
 }  // namespace
 }  // namespace fleetopt
+
+namespace fleetopt {
+namespace {
+
+TEST(SeriesTrace, SelectKeepsTheSeriesNumberedInRange) {
+  SeriesTrace t = make_trace(6, 4, true);  // vm0 .. vm5
+  t.add_series("notes", 0, make_resources(1, 1), std::vector<float>(4, 0.5f), 4);
+  t.hosts = {{"vm3", make_resources(8, 8)}, {"vm0", make_resources(8, 8)}};
+  ReadReport report;
+  SeriesTrace s = select_series(t, 2, 4, &report);
+  ASSERT_EQ(s.ids, (std::vector<std::string>{"vm2", "vm3", "vm4"}));
+  EXPECT_EQ(report.get("unnumbered_series_skipped"), 1);
+  // Each keeps its own samples, start and size (sample k of series i reads k/1000 + i).
+  for (std::size_t j = 0; j < 3; ++j) {
+    const std::size_t i = j + 2;
+    EXPECT_EQ(s.first_step[j], static_cast<std::int64_t>(10 * i));
+    EXPECT_DOUBLE_EQ(s.sizes[j][kCpu], 1 + static_cast<double>(i));
+    EXPECT_FLOAT_EQ(s.samples[s.shapes[j].offset + 3], 0.003f + static_cast<float>(i));
+  }
+  ASSERT_EQ(s.hosts.size(), 1u);
+  EXPECT_EQ(s.hosts[0].id, "vm3");
+  testing::expect_input_error([&] { select_series(t, 7, 9, nullptr); }, "no series whose id ends in a number");
+}
+
+}  // namespace
+}  // namespace fleetopt

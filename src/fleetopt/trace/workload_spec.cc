@@ -189,18 +189,22 @@ const std::vector<Reader>& readers() {
          return w;
        }},
       {{"alibaba2018", "alibaba-2018",
-        "Alibaba 2018 machines as instances (CPU + memory); machine_meta sizes",
-        plus(kSeriesOptions, {"sizes", "step"})},
+        "Alibaba 2018 machines as instances (CPU + memory); machine_meta sizes; @ids=FIRST-LAST selects m_N",
+        plus(kSeriesOptions, {"sizes", "step", "ids"})},
        true,
        [](const WorkloadSpec&, const Options& o, const std::string& path, const std::string&,
           ReadReport* r) {
          SeriesTrace t = read_alibaba2018(path, o.number("step", 300, 1, 86400), r);
+         if (o.has("ids")) {
+           const BitbrainsIds ids = o.id_range("ids");
+           t = select_series(t, ids.first, ids.last, r);
+         }
          Workload w = workload_from_series(std::move(t), series_options(o, true), r);
          apply_window(w, o.number("hours", 0, 0, kMaxHours), 0, r);
          return w;
        }},
       {{"azure2017", "azure-2017-arrivals",
-        "Azure 2017 arrivals, flavours and binned lifetimes, with PlanetLab or Bitbrains usage shapes",
+        "Azure 2017 arrivals, flavours and binned lifetimes, with PlanetLab, Bitbrains or Alibaba 2018 usage shapes",
         {"split", "shapes", "shapes_path", "shapes_ids", "seed", "hours", "vms"}},
        true,
        [](const WorkloadSpec&, const Options& o, const std::string& path,
@@ -210,21 +214,30 @@ const std::vector<Reader>& readers() {
          a.hours = o.number("hours", 0, 0, kMaxHours);
          a.max_vms = o.integer("vms", 0);
          std::string split = o.choice("split", "test", {"train", "dev", "test"});
-         std::string shapes = o.choice("shapes", "planetlab", {"planetlab", "bitbrains", "none"});
+         std::string shapes = o.choice("shapes", "planetlab", {"planetlab", "bitbrains", "alibaba2018", "none"});
          if (o.has("shapes_path") && shapes == "none") {
            throw InputError::field("workload azure2017@shapes_path", "given with shapes=none");
          }
-         if (o.has("shapes_ids") && shapes != "bitbrains") {
-           throw InputError::field("workload azure2017@shapes_ids", "selects Bitbrains VMs: needs shapes=bitbrains");
+         if (o.has("shapes_ids") && shapes != "bitbrains" && shapes != "alibaba2018") {
+           throw InputError::field("workload azure2017@shapes_ids",
+                                   "selects Bitbrains VMs or Alibaba machines: needs shapes=bitbrains or alibaba2018");
          }
          Azure2017Trace trace = read_azure2017(path, split, a.hours * 3600, a.max_vms, r);
          if (shapes == "none") return azure2017_workload(trace, nullptr, a, r);
          SeriesTrace series;
          if (shapes == "planetlab") {
            series = read_planetlab(resolve_trace_path(o.text("shapes_path", "planetlab/20110303"), data_dir), r);
-         } else {
+         } else if (shapes == "bitbrains") {
            series = read_bitbrains(resolve_trace_path(o.text("shapes_path", "bitbrains-rnd/2013-7"), data_dir),
                                    o.id_range("shapes_ids"), r);
+         } else {
+           // Whole machines' utilisation (5-minute means of the 10 s samples)
+           // as the shapes of VMs: fraction of the machine = fraction of the VM.
+           series = read_alibaba2018(resolve_trace_path(o.text("shapes_path", "alibaba-2018"), data_dir), 300, r);
+           if (o.has("shapes_ids")) {
+             const BitbrainsIds ids = o.id_range("shapes_ids");
+             series = select_series(series, ids.first, ids.last, r);
+           }
          }
          return azure2017_workload(trace, &series, a, r);
        }},

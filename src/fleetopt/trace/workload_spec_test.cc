@@ -123,7 +123,25 @@ TEST(WorkloadSpec, BitbrainsIdsSelectVmsInEveryMonth) {
   // Azure arrivals take Bitbrains shapes from a VM range too; only those.
   data.write("az/README", "");
   expect_input_error([&] { load_workload("azure2017:az@shapes=planetlab@shapes_ids=1-2", opts, nullptr); },
-                     "azure2017@shapes_ids: selects Bitbrains VMs: needs shapes=bitbrains");
+                     "azure2017@shapes_ids: selects Bitbrains VMs or Alibaba machines");
+}
+
+TEST(WorkloadSpec, AlibabaMachinesByNumber) {
+  TempDir data;
+  std::string usage, meta;
+  for (int m = 1; m <= 4; ++m) {
+    meta += fmt::format("m_{},0,1,1,96,100,USING\n", m);
+    for (int k = 0; k < 6; ++k) usage += fmt::format("m_{},{},{},50,,,1,1,5\n", m, 300 * k, 10 * m + k);
+  }
+  data.write("ali/machine_usage.csv", usage);
+  data.write("ali/machine_meta.csv", meta);
+  LoadOptions opts;
+  opts.data_dir = data.path();
+  EXPECT_EQ(load_workload("alibaba2018:ali@static=1", opts, nullptr).size(), 4u);
+  EXPECT_EQ(load_workload("alibaba2018:ali@static=1@ids=3-4", opts, nullptr).ids,
+            (std::vector<std::string>{"m_3", "m_4"}));
+  expect_input_error([&] { load_workload("alibaba2018:ali@ids=5-9", opts, nullptr); },
+                     "no series whose id ends in a number N with 5 <= N <= 9");
 }
 
 TEST(WorkloadSpec, CanonicalWithWindowAndLimit) {
