@@ -23,7 +23,8 @@ rearrange::TraceCluster cluster_from_dc_setup(const DcSetup& setup, std::int32_t
   for (std::int32_t h = 0; h < setup.num_hosts(); ++h) {
     const DcHostType& t = setup.host(h);
     c.hosts.push_back(rearrange::Host{fmt::format("{}-{}", t.core_mips < 2000 ? "g4" : "g5", h),
-                                      make_resources(t.mips() / 1000.0, t.ram_mb / 1000.0), {}, t.bw_mbps / 1000.0, {}});
+                                      make_resources(t.mips() / 1000.0, t.ram_mb / 1000.0), {},
+                                      t.bw_mbps / 1000.0, {}});
   }
   DcState state(setup, RamModel::kStrict);
   state.begin_step(0);
