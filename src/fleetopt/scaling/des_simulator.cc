@@ -27,8 +27,11 @@
 //   taking visits at once and leave when empty (drain). A draining replica's
 //   cores still count as serving cores in the utilisation.
 //
-// Speed: one 4-ary heap of 16-byte events (service completion, queue
-// timeout, boot); the next arrival lives outside the heap; requests live in a
+// Speed: service completions go to a timing wheel (timing_wheel.h: O(1)
+// push, about one event per slot), the rest (completions beyond its window,
+// queue timeouts, boots) to one 4-ary heap of 16-byte events; the loop takes
+// the earlier front, so the order is exact. The next arrival lives outside
+// both; requests live in a
 // pool with a free list (a request has at most one visit outstanding, so the
 // visit state is part of the request); replica queues are ring buffers; the
 // random numbers come from xoshiro256++ with a 256-layer ziggurat for the
@@ -51,6 +54,7 @@
 #include "fleetopt/core/fast_rng.h"
 #include "fleetopt/scaling/app_simulator.h"
 #include "fleetopt/scaling/latency_histogram.h"
+#include "fleetopt/scaling/timing_wheel.h"
 
 namespace fleetopt::scaling {
 namespace {
@@ -225,7 +229,9 @@ class DiscreteEventSimulator final : public AppSimulator {
       t.residence_n = 0;
     }
     set_level(level);
+    fit_wheel();
     run_until(t_end);
+    wheel_seconds_ += seconds;
     now_ = t_end;
 
     IntervalStats s;
@@ -243,6 +249,9 @@ class DiscreteEventSimulator final : public AppSimulator {
         carry_out[static_cast<std::size_t>(requests_[e.kind_index & kIndexMask].tier)] += e.t - t_end;
       }
     }
+    wheel_.for_each([&](const TimingWheel::Entry& e) {
+      carry_out[static_cast<std::size_t>(requests_[e.id].tier)] += e.t - t_end;
+    });
     for (std::size_t k = 0; k < tiers_.size(); ++k) {
       TierState& t = tiers_[k];
       touch_serving(t);
@@ -316,13 +325,38 @@ class DiscreteEventSimulator final : public AppSimulator {
 
   // ---- event loop
 
+  // Sets the wheel's slot width to half the mean gap between completions
+  // seen since the last change, so most slots hold none or one (a scan of a
+  // slot then rarely loops; measured with cachegrind against 1 and 2 gaps);
+  // changes only by more than 2x (re-filing costs a pass over the pending
+  // events). The order of events never depends on it.
+  void fit_wheel() {
+    if (wheel_events_ < 1000) return;
+    const double width = 0.5 * wheel_seconds_ / static_cast<double>(wheel_events_);
+    wheel_events_ = 0;
+    wheel_seconds_ = 0;
+    if (!(width > 1e-9 && width < 1e3)) return;
+    const double ratio = width / wheel_.width();
+    if (ratio > 0.5 && ratio < 2) return;
+    wheel_.set_width(width, now_);
+    for (const TimingWheel::Entry& e : wheel_.take_overflow()) push(make_event(e.t, kComplete, e.id, 0));
+  }
+
   void run_until(double t_end) {
     for (;;) {
-      const double te = heap_[0].t;  // infinite when the heap is empty (padding)
+      const TimingWheel::Front w = wheel_.front();
+      const double th = heap_[0].t;  // infinite when the heap is empty (padding)
+      const double te = std::min(w.t, th);
       if (next_arrival_ <= te) {
         if (next_arrival_ > t_end) break;
         now_ = next_arrival_;
         arrive();
+      } else if (w.t <= th) {
+        if (te > t_end) break;
+        now_ = te;
+        wheel_.pop(w);
+        ++wheel_events_;
+        complete(w.id);
       } else {
         if (te > t_end) break;
         now_ = te;
@@ -417,7 +451,8 @@ class DiscreteEventSimulator final : public AppSimulator {
     ++rep.busy;
     const double s = service_time(requests_[id]);
     tier.busy_started += s;
-    push(make_event(now_ + s, kComplete, id, 0));
+    const double t = now_ + s;
+    if (!wheel_.try_push(t, id, now_)) push(make_event(t, kComplete, id, 0));
   }
 
   FLEETOPT_HOT double service_time(const Request& q) {
@@ -651,7 +686,10 @@ class DiscreteEventSimulator final : public AppSimulator {
   double timeout_ = kInf;
 
   double now_ = 0;
-  std::vector<Event> heap_;  // heap_n_ events, then padding
+  TimingWheel wheel_;        // service completions within its window
+  std::int64_t wheel_events_ = 0;  // completions taken from it since its width was last fitted
+  double wheel_seconds_ = 0;
+  std::vector<Event> heap_;  // heap_n_ events, then padding: completions beyond the wheel, timeouts, boots
   std::size_t heap_n_ = 0;
   bool top_free_ = false;
   std::vector<Request> requests_;
