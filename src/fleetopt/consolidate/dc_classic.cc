@@ -99,7 +99,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     // both modes: a host emptied this round is an excluded overloaded one),
     // so only the first empty host of each type can win the strict-less
     // comparison in host order. `occupied` stays sorted.
-    std::vector<std::int32_t> occupied, candidates;
+    std::vector<std::int32_t> occupied, empties;
     for (std::int32_t h = 0; h < hosts; ++h) {
       if (!view.vms_on(h).empty()) occupied.push_back(h);
     }
@@ -110,19 +110,12 @@ class MigrationPolicy : public ConsolidationPolicy {
       return h;
     };
     for (std::int32_t v : to_migrate) {
-      candidates.clear();
-      std::size_t next = 0;
-      std::vector<std::int32_t> empties;
+      empties.clear();
       for (std::size_t t = 0; t < s.host_types.size(); ++t) {
         if (std::int32_t h = next_empty(t); h < hosts) empties.push_back(h);
       }
       std::sort(empties.begin(), empties.end());
-      for (std::int32_t h : occupied) {
-        while (next < empties.size() && empties[next] < h) candidates.push_back(empties[next++]);
-        candidates.push_back(h);
-      }
-      while (next < empties.size()) candidates.push_back(empties[next++]);
-      std::int32_t h = find_host(view, v, excluded_place, candidates);
+      std::int32_t h = find_host(view, v, excluded_place, occupied, empties);
       if (h < 0) {
         view.add(v, state.host_of(v));  // stays where it is
         continue;
@@ -142,19 +135,17 @@ class MigrationPolicy : public ConsolidationPolicy {
         running.push_back(h);
       }
     }
+    // The least utilised host not yet excluded, lowest index first among
+    // equals: utilisations are the state's, fixed during the round, so one
+    // sort replaces a scan of all hosts per pick.
+    by_util_.clear();
+    for (std::int32_t h : running) {
+      if (const double u = state.host_util(h); u < 1) by_util_.emplace_back(u, h);
+    }
+    std::sort(by_util_.begin(), by_util_.end());
     std::vector<std::int32_t> vms, placed;
-    while (true) {
-      std::int32_t under = -1;
-      double lowest = 1;
-      for (std::int32_t h = 0; h < hosts; ++h) {
-        if (excluded_under[ix(h)]) continue;
-        double u = state.host_util(h);
-        if (u > 0 && u < lowest) {
-          lowest = u;
-          under = h;
-        }
-      }
-      if (under < 0) break;
+    for (const auto& [u, under] : by_util_) {
+      if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
       vms = view.vms_on(under);
       if (vms.empty()) continue;
@@ -164,7 +155,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       bool all = true;
       for (std::int32_t v : vms) {
         view.remove(v);
-        std::int32_t h = find_host(view, v, excluded_place, running);
+        std::int32_t h = find_host(view, v, excluded_place, running, {});
         if (h < 0) {
           view.add(v, under);
           all = false;
@@ -232,14 +223,18 @@ class MigrationPolicy : public ConsolidationPolicy {
 
   // Power-aware best fit: least power increase among suitable hosts that the
   // VM would not overload (a host running nothing is not checked, as in CloudSim).
+  // Candidates: the hosts of `a` and of `b` (both sorted), in host order,
+  // merged here rather than copied into one list for every VM.
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
-                         const std::vector<std::int32_t>& candidates) const {
+                         const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) const {
     std::int32_t best = -1;
     double best_diff = 0;
-    for (std::int32_t h : candidates) {
+    const bool stale = !stale_power_.empty();
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+      const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
       if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-      const double diff =
-          view.power_with(h, v) - (stale_power_.empty() ? view.power_now(h) : stale_power_[ix(h)]);
+      const double diff = view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
       // The overload test only matters for a host that would win (same
       // result as testing every host first, far fewer tests).
       if (best >= 0 && !(diff < best_diff)) continue;
@@ -255,6 +250,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   Rng rng_;
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
   std::vector<double> history_;      // MC's VMs x samples, newest first
+  std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
 };
 
 class Thr final : public MigrationPolicy {

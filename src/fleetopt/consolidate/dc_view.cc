@@ -6,15 +6,23 @@
 
 namespace fleetopt::consolidate {
 
-DcView::DcView(const DcState& state, std::int32_t history) : state_(&state), len_(std::max(1, history)) {
+DcView::DcView(const DcState& state, std::int32_t history)
+    : state_(&state), strict_ram_(state.ram_model() == RamModel::kStrict), len_(std::max(1, history)) {
   const DcSetup& s = state.setup();
+  host_.resize(ix(s.num_hosts()));
+  for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
+    const DcHostType& t = s.host(h);
+    host_[ix(h)] = {t.mips(), t.core_mips, t.ram_mb, t.power};
+  }
   host_of_.assign(ix(s.num_vms()), -1);
   slot_.assign(ix(s.num_vms()), -1);
   vms_on_.assign(ix(s.num_hosts()), {});
   demand_.assign(ix(s.num_hosts()), 0);
   ram_.assign(ix(s.num_hosts()), 0);
   hist_.assign(ix(s.num_hosts()) * ix(len_), 0);
+  power_now_.assign(ix(s.num_hosts()), 0);
   for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
+    update_power(h);
     for (std::int32_t v : state.vms_on(h)) add(v, h);
   }
 }
@@ -33,6 +41,7 @@ void DcView::add(std::int32_t v, std::int32_t h) {
   demand_[ix(h)] += state_->demand(v);
   ram_[ix(h)] += setup().vm(v).ram_mb;
   shift(v, h, 1);
+  update_power(h);
 }
 
 void DcView::remove(std::int32_t v) {
@@ -45,25 +54,13 @@ void DcView::remove(std::int32_t v) {
     ram_[ix(h)] = 0;
     std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(ix(h) * ix(len_)),
               hist_.begin() + static_cast<std::ptrdiff_t>((ix(h) + 1) * ix(len_)), 0.0);
+    update_power(h);
     return;
   }
   demand_[ix(h)] -= state_->demand(v);
   ram_[ix(h)] -= setup().vm(v).ram_mb;
   shift(v, h, -1);
-}
-
-bool DcView::suitable(std::int32_t v, std::int32_t h) const {
-  const DcHostType& t = setup().host(h);
-  const double d = state_->demand(v);
-  if (d > t.core_mips || demand_[ix(h)] + d > t.mips() * (1 + 1e-9)) return false;
-  return state_->ram_model() != RamModel::kStrict || ram_[ix(h)] + setup().vm(v).ram_mb <= t.ram_mb;
-}
-
-double DcView::power_now(std::int32_t h) const { return setup().host(h).power->at(util(h)); }
-
-double DcView::power_with(std::int32_t h, std::int32_t v) const {
-  const DcHostType& t = setup().host(h);
-  return t.power->at((demand_[ix(h)] + state_->demand(v)) / t.mips());
+  update_power(h);
 }
 
 double ols_predict(const double* y, std::int32_t n, double x) {

@@ -20,7 +20,7 @@ class DcView {
   std::int32_t host_of(std::int32_t v) const { return host_of_[ix(v)]; }
   const std::vector<std::int32_t>& vms_on(std::int32_t h) const { return vms_on_[ix(h)]; }
   double demand(std::int32_t h) const { return demand_[ix(h)]; }
-  double util(std::int32_t h) const { return demand_[ix(h)] / setup().host(h).mips(); }
+  double util(std::int32_t h) const { return demand_[ix(h)] / host_[ix(h)].mips; }
   double ram(std::int32_t h) const { return ram_[ix(h)]; }
   // Host utilisation i steps ago (0 = now) if its current VMs had been there.
   double history(std::int32_t h, std::int32_t i) const { return hist_[ix(h) * ix(len_) + ix(i)]; }
@@ -32,18 +32,37 @@ class DcView {
   void add(std::int32_t v, std::int32_t h);
   // CloudSim's isSuitableForVm: the VM's core fits a host core, the host has
   // the VM's demand free, and (strict RAM model) its memory.
-  bool suitable(std::int32_t v, std::int32_t h) const;
-  double power_now(std::int32_t h) const;  // CloudSim's host.getPower(): idle power when empty
-  double power_with(std::int32_t h, std::int32_t v) const;
+  // Inline: policies call these for every candidate host of every move.
+  bool suitable(std::int32_t v, std::int32_t h) const {
+    const HostConst& t = host_[ix(h)];
+    const double d = state_->demand(v);
+    if (d > t.core_mips || demand_[ix(h)] + d > t.mips * (1 + 1e-9)) return false;
+    return !strict_ram_ || ram_[ix(h)] + setup().vm(v).ram_mb <= t.ram_mb;
+  }
+  // CloudSim's host.getPower(): idle power when empty. Kept per host, updated
+  // when the host's VMs change.
+  double power_now(std::int32_t h) const { return power_now_[ix(h)]; }
+  double power_with(std::int32_t h, std::int32_t v) const {
+    const HostConst& t = host_[ix(h)];
+    return t.power->at((demand_[ix(h)] + state_->demand(v)) / t.mips);
+  }
 
  private:
   static std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
+  // A host's type, copied out of the setup so the hot loop reads one array.
+  struct HostConst {
+    double mips = 0, core_mips = 0, ram_mb = 0;
+    const PowerModel* power = nullptr;
+  };
   void shift(std::int32_t v, std::int32_t h, double sign);
+  void update_power(std::int32_t h) { power_now_[ix(h)] = host_[ix(h)].power->at(util(h)); }
   const DcState* state_;
+  bool strict_ram_;
+  std::vector<HostConst> host_;
   std::int32_t len_;
   std::vector<std::int32_t> host_of_, slot_;
   std::vector<std::vector<std::int32_t>> vms_on_;
-  std::vector<double> demand_, ram_, hist_;
+  std::vector<double> demand_, ram_, hist_, power_now_;
 };
 
 // Ordinary least squares through y[0..n-1] at x = 1..n; returns the value at x.
