@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/input_file.h"
@@ -16,6 +17,12 @@ namespace {
 constexpr const char* kFormat = "fleetopt-fireplace-ranker";
 constexpr int kVersion = 1;
 
+DimMask parse_resources(const nlohmann::json& value, const std::string& where) {
+  if (value == nlohmann::json({"cpu"})) return dim_bit(kCpu);
+  if (value == nlohmann::json({"cpu", "mem"})) return kCpuMem;
+  throw InputError::field(where, "expected [\"cpu\"] or [\"cpu\", \"mem\"]");
+}
+
 }  // namespace
 
 nlohmann::json RankerModel::to_json(const RankerInfo& info, const nlohmann::json& xgboost_model) {
@@ -23,6 +30,7 @@ nlohmann::json RankerModel::to_json(const RankerInfo& info, const nlohmann::json
           {"version", kVersion},
           {"objective", "rank:pairwise"},
           {"candidate_set", info.candidates.describe()},
+          {"resources", resource_names(info.resources)},
           {"features", feature_names()},
           {"windows", kWindows},
           {"validation_accuracy", info.validation_accuracy},
@@ -57,6 +65,8 @@ RankerModel RankerModel::from_json(const nlohmann::json& doc, const std::string&
   if (!set.is_string()) throw InputError::field(where + ".candidate_set", "expected a string");
   RankerModel m;
   m.info_.candidates = CandidateSet::parse(set.get<std::string>(), where + ".candidate_set");
+  m.info_.resources = parse_resources(field("resources"), where + ".resources");
+  m.source_ = where;
   const auto& acc = field("validation_accuracy");
   if (!acc.is_number()) throw InputError::field(where + ".validation_accuracy", "expected a number");
   m.info_.validation_accuracy = acc.get<double>();
@@ -111,10 +121,23 @@ std::size_t RankerModel::best(const float* rows, std::size_t k) const {
   return best;
 }
 
+void RankerModel::check_workload(const Workload& workload) const {
+  const DimMask missing = info_.resources & static_cast<DimMask>(~usage_resources(workload));
+  if (missing == 0) return;
+  throw InputError(fmt::format("{}: the ranker was trained with {} usage features, but workload '{}' stores no {} "
+                               "usage; use a ranker trained on workloads without it",
+                               source_, fmt::join(resource_names(missing), "+"), workload.name,
+                               fmt::join(resource_names(missing), "+")));
+}
+
 RankerPlacer::RankerPlacer(std::string name, std::shared_ptr<const RankerModel> model, CandidateSet candidates)
-    : name_(std::move(name)), model_(std::move(model)), set_(candidates) {}
+    : name_(std::move(name)), model_(std::move(model)), set_(candidates), features_(model_->info().resources) {}
 
 std::int32_t RankerPlacer::choose(const PlacementContext& ctx, Rng& rng) {
+  if (checked_ != &ctx.workload) {
+    model_->check_workload(ctx.workload);
+    checked_ = &ctx.workload;
+  }
   set_.fill(ctx.cluster, ctx.request, rng, candidates_);
   if (candidates_.empty()) return kNoHost;
   if (candidates_.size() == 1) return candidates_.front();

@@ -7,7 +7,7 @@
 // relative features (minus the mean over the candidates) keep their meaning
 // over M candidates. Its file is one JSON document:
 //   {"format": "fleetopt-fireplace-ranker", "version": 1,
-//    "objective": "rank:pairwise", "candidate_set": "prefilter=16",
+//    "objective": "rank:pairwise", "candidate_set": "prefilter=16", "resources": ["cpu"],
 //    "features": [...], "windows": [6, 24, 72], "validation_accuracy": 0.6,
 //    "training": {...}, "xgboost": {<XGBoost's own JSON model>}}
 #pragma once
@@ -30,6 +30,10 @@ struct RankerInfo {
   CandidateSet candidates{CandidateSet::Kind::kPrefilter, 16};  // what it was trained over
   double validation_accuracy = 0;
   nlohmann::json training = nlohmann::json::object();
+  // Resources whose use the features read (features.h usage_resources): a
+  // ranker trained on CPU-only traces never splits on invented memory, and
+  // one that read memory is refused on a workload without memory use.
+  DimMask resources = kCpuMem;
 };
 
 class RankerModel {
@@ -49,11 +53,16 @@ class RankerModel {
   // Index of the best of k rows (the first on ties). Allocates nothing.
   std::size_t best(const float* rows, std::size_t k) const;
 
+  // Throws InputError naming the model and resource when its features read
+  // a resource whose use `workload` does not store.
+  void check_workload(const Workload& workload) const;
+
   const RankerInfo& info() const { return info_; }
   const ml::TreeEnsemble& trees() const { return trees_; }
 
  private:
   RankerInfo info_;
+  std::string source_;
   ml::TreeEnsemble trees_;
 };
 
@@ -71,6 +80,7 @@ class RankerPlacer final : public Placer {
   std::shared_ptr<const RankerModel> model_;
   CandidateSet set_;
   FeatureBuilder features_;
+  const Workload* checked_ = nullptr;  // the workload last checked against the model's resources
   std::vector<std::int32_t> candidates_;
   std::vector<float> rows_;
 };

@@ -171,6 +171,26 @@ TEST(FirePlaceRanker, BadSpecsAndFilesAreRefused) {
   EXPECT_THROW(RankerModel::from_json(wrong, "m"), InputError);
 }
 
+TEST(FirePlaceRanker, RecordsItsResourcesAndRefusesAWorkloadWithoutThem) {
+  RankerModel cpu_only = RankerModel::load(ranker_path());
+  EXPECT_EQ(cpu_only.info().resources, dim_bit(kCpu));  // trained on a CPU-only workload
+  std::ifstream in(ranker_path());
+  auto doc = nlohmann::json::parse(in);
+  doc["resources"] = {"cpu", "mem"};
+  RankerModel with_mem = RankerModel::from_json(doc, "mem_ranker.json");
+  Workload cpu_workload = testing::constant_usage_workload(20, 3);
+  EXPECT_NO_THROW(cpu_only.check_workload(cpu_workload));
+  try {
+    with_mem.check_workload(cpu_workload);
+    ADD_FAILURE() << "a memory ranker accepted a CPU-only workload";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("mem_ranker.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("mem"), std::string::npos) << e.what();
+  }
+  doc["resources"] = {"gpu"};
+  EXPECT_THROW(RankerModel::from_json(doc, "m"), InputError);
+}
+
 TEST(FirePlaceRanker, TrainingOptionsAreChecked) {
   Workload w = testing::constant_usage_workload(50, 1);
   RankerTrainOptions o;

@@ -19,8 +19,9 @@ namespace {
 
 class RankerRecorder final : public Placer {
  public:
-  RankerRecorder(const CandidateSet& set, std::size_t validation_from_vm, const RankerModel* actor, Dataset& out)
-      : set_(set), validation_from_(validation_from_vm), actor_(actor), out_(out) {}
+  RankerRecorder(const CandidateSet& set, DimMask resources, std::size_t validation_from_vm, const RankerModel* actor,
+                 Dataset& out)
+      : set_(set), validation_from_(validation_from_vm), actor_(actor), out_(out), features_(resources) {}
   int history_steps() const override { return kHistorySteps; }
   std::string name() const override { return actor_ ? "fireplace-rank-dagger" : "hindsight-rank-recorder"; }
 
@@ -130,14 +131,15 @@ std::vector<float> relevance_grades(const std::vector<double>& scores) {
 }
 
 SimMetrics collect_ranker_rollout(const Workload& workload, const SimConfig& config, const CandidateSet& candidates,
-                                  std::size_t validation_from_vm, const RankerModel* actor, Dataset& out) {
-  RankerRecorder placer(candidates, validation_from_vm, actor, out);
+                                  DimMask resources, std::size_t validation_from_vm, const RankerModel* actor,
+                                  Dataset& out) {
+  RankerRecorder placer(candidates, resources, validation_from_vm, actor, out);
   SimConfig c = config;
   c.record_latency = false;
   return simulate(workload, placer, c);
 }
 
-RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, std::uint64_t seed) {
+RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, DimMask resources, std::uint64_t seed) {
   std::vector<float> values, labels;
   std::vector<unsigned> groups;
   for (const Decision& d : data.decisions) {
@@ -172,6 +174,7 @@ RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, std
   fit.xgboost_model = nlohmann::json::parse(std::string(out, len));
   RankerInfo info;
   info.candidates = options.candidates;
+  info.resources = resources;
   const RankerModel model = RankerModel::from_json(RankerModel::to_json(info, fit.xgboost_model), "trained ranker");
   auto pick = [&](const Decision& d) {
     return model.best(data.rows.data() + std::size_t{d.first_row} * kNumFeatures, d.count);
@@ -199,6 +202,9 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
   if (workloads.empty()) throw InputError::field("--workload", "name at least one training workload");
   RankerTrainResult result;
   Dataset data;
+  // Memory features only where every training workload stores memory use.
+  DimMask resources = kCpuMem;
+  for (const auto& nw : workloads) resources &= usage_resources(*nw.workload);
   Progress progress("ranker rollouts", workloads.size() * static_cast<std::size_t>(options.rollouts + options.dagger));
   std::vector<SimConfig> configs;
   std::vector<std::size_t> validation_from;
@@ -226,23 +232,25 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
         static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share))));
     for (int r = 0; r < options.rollouts; ++r) {
       config.seed = options.seed * 7919 + wi * 101 + static_cast<std::uint64_t>(r);
-      collect_ranker_rollout(w, config, options.candidates, validation_from.back(), nullptr, data);
+      collect_ranker_rollout(w, config, options.candidates, resources, validation_from.back(), nullptr, data);
       progress.advance();
     }
   }
-  RankerFit fit = fit_ranker(data, options, options.seed);
+  RankerFit fit = fit_ranker(data, options, resources, options.seed);
   for (int round = 1; round <= options.dagger; ++round) {
     // DAgger: the ranker places, the teacher labels the states it reaches.
     RankerInfo info;
     info.candidates = options.candidates;
+    info.resources = resources;
     const RankerModel actor = RankerModel::from_json(RankerModel::to_json(info, fit.xgboost_model), "dagger ranker");
     for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
       SimConfig config = configs[wi];
       config.seed = options.seed * 7919 + wi * 101 + 50 + static_cast<std::uint64_t>(round);
-      collect_ranker_rollout(*workloads[wi].workload, config, options.candidates, validation_from[wi], &actor, data);
+      collect_ranker_rollout(*workloads[wi].workload, config, options.candidates, resources, validation_from[wi], &actor,
+                             data);
       progress.advance();
     }
-    fit = fit_ranker(data, options, options.seed + static_cast<std::uint64_t>(round));
+    fit = fit_ranker(data, options, resources, options.seed + static_cast<std::uint64_t>(round));
   }
   progress.done();
   for (const Decision& d : data.decisions) {
@@ -253,6 +261,7 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
   result.prefilter_rule_validation_accuracy = decision_accuracy(data, true, [](const Decision& d) -> std::size_t { return d.p2_pick; });
   result.train_accuracy = fit.train_accuracy;
   result.info.candidates = options.candidates;
+  result.info.resources = resources;
   result.info.validation_accuracy = fit.validation_accuracy;
   nlohmann::json specs = nlohmann::json::array();
   for (const auto& w : workloads) specs.push_back(w.spec);

@@ -42,8 +42,10 @@ std::vector<float> relevance_grades(const std::vector<double>& scores);
 
 // Rollout with `candidates` and the teacher (actor null) or a ranker placing;
 // appends decisions (labels = relevance grades) to out.
+// `resources`: those the features read (usage_resources of the workloads).
 SimMetrics collect_ranker_rollout(const Workload& workload, const SimConfig& config, const CandidateSet& candidates,
-                                  std::size_t validation_from_vm, const RankerModel* actor, Dataset& out);
+                                  DimMask resources, std::size_t validation_from_vm, const RankerModel* actor,
+                                  Dataset& out);
 
 struct RankerFit {
   nlohmann::json xgboost_model;
@@ -52,7 +54,7 @@ struct RankerFit {
 
 // rank:pairwise on the informative training decisions (one group each).
 // Throws InputError when there is none.
-RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, std::uint64_t seed);
+RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, DimMask resources, std::uint64_t seed);
 
 struct RankerTrainResult {
   RankerInfo info;
