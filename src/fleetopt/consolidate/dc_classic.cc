@@ -40,6 +40,7 @@
 #include "fleetopt/consolidate/dc_correlation.h"
 #include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/consolidate/dc_view.h"
+#include "fleetopt/consolidate/small_sort.h"
 
 namespace fleetopt::consolidate {
 namespace {
@@ -320,7 +321,7 @@ class Spread final : public MigrationPolicy {
   std::int32_t history_steps() const override { return 30; }  // PowerVm.HISTORY_LENGTH
   bool overloaded_at_creation(double u) const override { return u > 0.7; }
   bool is_overloaded(const DcView& view, std::int32_t h) const override {
-    double data[30];
+    double data[32];
     const std::int32_t n = view.history_available();
     for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i);
     return overloaded(data, n, view.util(h));
@@ -331,7 +332,7 @@ class Spread final : public MigrationPolicy {
   bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const override {
     const DcSetup& s = view.setup();
     const double scale = s.vm(v).mips / s.host(h).mips();
-    double data[30];
+    double data[32];
     const std::int32_t n = view.history_available();
     for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i) + view.state().past_util(v, i) * scale;
     return overloaded(data, n, (view.demand(h) + view.state().demand(v)) / s.host(h).mips());
@@ -339,35 +340,34 @@ class Spread final : public MigrationPolicy {
 
  private:
   // data: newest first, n <= 30 samples (changed: sorted).
-  bool overloaded(double* data, std::int32_t n, double util) const {
+  bool overloaded(double (&data)[32], std::int32_t n, double util) const {
     while (n > 0 && data[n - 1] == 0) --n;  // MathUtil.trimZeroTail
     if (n < 12) return util > 0.7;          // the fallback: THR 0.7
     if (safety_ >= 0) {
       const auto [lo, hi] = std::minmax_element(data, data + n);
       if (util <= 1 - safety_ * (*hi - *lo)) return false;  // spread <= range
     }
-    // Order statistics by selection (the values sorted would give the same).
+    // Order statistics from the sorted values (a network sort, small_sort.h).
+    sort_small(data, n);
     double spread = 0;
     if (iqr_) {
       const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
       const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
-      std::nth_element(data, data + q3, data + n);
-      std::nth_element(data, data + q1, data + q3);
       spread = data[q3] - data[q1];
     } else {
       const double med = median(data, n);
-      double dev[30];
+      double dev[32];
       for (std::int32_t i = 0; i < n; ++i) dev[i] = std::abs(med - data[i]);
+      sort_small(dev, n);
       spread = median(dev, n);
     }
     return util > 1 - safety_ * spread;
   }
 
-  // The median (mean of the middle two for even n), reordering x.
-  static double median(double* x, std::int32_t n) {
-    std::nth_element(x, x + n / 2, x + n);
+  // The median of sorted x (mean of the middle two for even n).
+  static double median(const double* x, std::int32_t n) {
     if (n % 2 == 1) return x[n / 2];
-    return 0.5 * (*std::max_element(x, x + n / 2) + x[n / 2]);
+    return 0.5 * (x[n / 2 - 1] + x[n / 2]);
   }
   double safety_;
   bool iqr_;

@@ -1,0 +1,56 @@
+// Sorting of at most 32 doubles by a fixed comparison network (Batcher's
+// odd-even merge sort: 191 compare-exchanges, branch-free min/max). The
+// IQR and MAD detectors need order statistics of a host's last 30 samples
+// hundreds of thousands of times a simulated day; on such small arrays the
+// network is about 3x faster than std::nth_element or std::sort, and, being
+// a sort, gives the same order statistics.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+
+namespace fleetopt::consolidate {
+
+namespace detail {
+
+struct CompareExchange {
+  std::uint8_t a, b;
+};
+
+constexpr std::size_t kNetworkSize = 191;
+
+constexpr std::array<CompareExchange, kNetworkSize> batcher32() {
+  std::array<CompareExchange, kNetworkSize> out{};
+  std::size_t m = 0;
+  constexpr int n = 32;
+  for (int p = 1; p < n; p <<= 1) {
+    for (int k = p; k >= 1; k >>= 1) {
+      for (int j = k % p; j + k < n; j += 2 * k) {
+        for (int i = 0; i < std::min(k, n - j - k); ++i) {
+          if ((i + j) / (2 * p) == (i + j + k) / (2 * p)) {
+            out[m++] = {static_cast<std::uint8_t>(i + j), static_cast<std::uint8_t>(i + j + k)};
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+inline constexpr std::array<CompareExchange, kNetworkSize> kBatcher32 = batcher32();
+
+}  // namespace detail
+
+// Sorts x[0..n) ascending, n <= 32; x[n..32) are overwritten (+infinity).
+inline void sort_small(double (&x)[32], std::int32_t n) {
+  std::fill(x + n, x + 32, std::numeric_limits<double>::infinity());
+  for (const auto& [a, b] : detail::kBatcher32) {
+    const double lo = std::min(x[a], x[b]), hi = std::max(x[a], x[b]);
+    x[a] = lo;
+    x[b] = hi;
+  }
+}
+
+}  // namespace fleetopt::consolidate
