@@ -219,7 +219,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     for (std::int32_t r = 0; r < n; ++r) {
       for (std::int32_t i = 0; i < m; ++i) history_[ix(r) * ix(m) + ix(i)] = state.past_util(list[ix(r)], i);
     }
-    return max_correlation_row(history_.data(), n, m);
+    return max_correlation_row(history_.data(), n, m, r2_, scratch_);
   }
 
   // Power-aware best fit: least power increase among suitable hosts that the
@@ -250,7 +250,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   Selection selection_;
   Rng rng_;
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
-  std::vector<double> history_;      // MC's VMs x samples, newest first
+  std::vector<double> history_, r2_, scratch_;  // MC's VMs x samples (newest first), workspace
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
 };
 

@@ -86,14 +86,116 @@ std::optional<double> r_squared(const double* data, std::int32_t n, std::int32_t
   return 1 - ssr / sst;
 }
 
-std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m) {
+namespace {
+
+// One Householder reflection (commons-math's performHouseholderReflection):
+// column v (m entries) at `minor` becomes the reflection vector; returns the
+// diagonal entry of R.
+double reflect_column(double* v, std::int32_t minor, std::int32_t m) {
+  double norm_sq = 0;
+  for (std::int32_t row = minor; row < m; ++row) norm_sq += v[row] * v[row];
+  const double a = v[minor] > 0 ? -std::sqrt(norm_sq) : std::sqrt(norm_sq);
+  if (a != 0) v[minor] -= a;
+  return a;
+}
+
+// Applies the reflection in v (diagonal entry a) at `minor` to column c.
+void apply_reflection(const double* v, double a, std::int32_t minor, double* c, std::int32_t m) {
+  double alpha = 0;
+  for (std::int32_t row = minor; row < m; ++row) alpha -= c[row] * v[row];
+  alpha /= a * v[minor];
+  for (std::int32_t row = minor; row < m; ++row) c[row] -= alpha * v[row];
+}
+
+}  // namespace
+
+bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                   std::vector<double>& scratch) {
+  if (n < 2 || m < n) return false;
+  const std::size_t mm = ix(m), cols = ix(n) + 1;
+  // trunk: the intercept and every row, as columns, after the reflections of
+  // columns 0..i; branch: columns i+1..n for target i; then rdiag, beta.
+  scratch.resize(2 * cols * mm + 2 * cols);
+  double* trunk = scratch.data();
+  double* branch = trunk + cols * mm;
+  double* rdiag = branch + cols * mm;
+  double* beta = rdiag + cols;
+  std::fill(trunk, trunk + mm, 1.0);
+  std::copy(data, data + ix(n) * mm, trunk + mm);
+  auto col = [&](double* base, std::size_t c) { return base + c * mm; };
+  r2.assign(ix(n), 0);
+  // Trunk reflection of column k (minor k), applied to columns k+1..n.
+  auto advance = [&](std::int32_t k) {
+    double* v = col(trunk, ix(k));
+    rdiag[ix(k)] = reflect_column(v, k, m);
+    if (rdiag[ix(k)] == 0) return;
+    for (std::size_t c = ix(k) + 1; c < cols; ++c) apply_reflection(v, rdiag[ix(k)], k, col(trunk, c), m);
+  };
+  advance(0);
+  for (std::int32_t i = 0; i < n; ++i) {
+    // Target row i is column i+1; the design's columns at minors 0..i are
+    // trunk columns 0..i, at minors q = i+1..n-1 trunk columns q+1.
+    std::copy(col(trunk, ix(i) + 1), col(trunk, cols), branch);
+    double* y = branch;  // column i+1, reflected by minors 0..i already
+    auto design = [&](std::int32_t q) { return q <= i ? col(trunk, ix(q)) : col(branch, ix(q - i)); };
+    for (std::int32_t q = 0; q <= i; ++q) {
+      if (rdiag[ix(q)] == 0) return false;
+    }
+    for (std::int32_t q = i + 1; q < n; ++q) {
+      double* v = design(q);
+      rdiag[ix(q)] = reflect_column(v, q, m);
+      if (rdiag[ix(q)] == 0) return false;  // singular: commons-math throws
+      for (std::int32_t c = q + 1; c < n; ++c) apply_reflection(v, rdiag[ix(q)], q, design(c), m);
+    }
+    // Q^T y: the reflections of minors i+1..n-1 (0..i were applied in the
+    // trunk, in the same order and arithmetic as the solver's loop).
+    for (std::int32_t q = i + 1; q < n; ++q) {
+      const double* v = design(q);
+      double dot = 0;
+      for (std::int32_t row = q; row < m; ++row) dot += y[row] * v[row];
+      dot /= rdiag[ix(q)] * v[q];
+      for (std::int32_t row = q; row < m; ++row) y[row] += dot * v[row];
+    }
+    // R beta = Q^T y.
+    for (std::int32_t row = n; row-- > 0;) {
+      y[row] /= rdiag[ix(row)];
+      const double y_row = y[row];
+      beta[ix(row)] = y_row;
+      const double* r = design(row);
+      for (std::int32_t k = 0; k < row; ++k) y[k] -= y_row * r[k];
+    }
+    // Residuals against the original design: the intercept, then rows j != i.
+    const double* target = data + ix(i) * mm;
+    double ssr = 0;
+    for (std::int32_t row = 0; row < m; ++row) {
+      double fit = 1.0 * beta[0];
+      std::size_t q = 1;
+      for (std::int32_t j = 0; j < n; ++j) {
+        if (j != i) fit += data[ix(j) * mm + ix(row)] * beta[q++];
+      }
+      const double res = target[row] - fit;
+      ssr += res * res;
+    }
+    double mean = 0, sst = 0;
+    for (std::int32_t k = 0; k < m; ++k) {
+      const double dev = target[k] - mean, step = dev / (k + 1);
+      mean += step;
+      sst += static_cast<double>(k) * dev * step;
+    }
+    r2[ix(i)] = 1 - ssr / sst;
+    if (i + 1 < n) advance(i + 1);
+  }
+  return true;
+}
+
+std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                                 std::vector<double>& scratch) {
+  if (!r_squared_all(data, n, m, r2, scratch)) return -1;
   std::int32_t best = 0;
   double best_r2 = std::numeric_limits<double>::denorm_min();
   for (std::int32_t i = 0; i < n; ++i) {
-    const std::optional<double> r2 = r_squared(data, n, m, i);
-    if (!r2) return -1;
-    if (*r2 > best_r2) {
-      best_r2 = *r2;
+    if (r2[ix(i)] > best_r2) {
+      best_r2 = r2[ix(i)];
       best = i;
     }
   }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace fleetopt::consolidate {
 
@@ -23,10 +24,22 @@ namespace fleetopt::consolidate {
 // CloudSim's do.
 std::optional<double> r_squared(const double* data, std::int32_t n, std::int32_t m, std::int32_t target);
 
+// r_squared of every row into r2[0..n), each equal to the bit to what
+// r_squared returns, or false if it fails for any row. Cost O(m n^3 / 3)
+// rather than n separate O(m n^2) regressions: the regressions of rows i and
+// i' > i share their first i + 1 design columns (the intercept, rows
+// 0..i-1), and Householder QR transforms each column only by the
+// reflections of the columns before it, so one decomposition of all rows in
+// order is shared up to the column each regression leaves out. `scratch` is
+// reused between calls.
+bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                   std::vector<double>& scratch);
+
 // The row with the highest R^2 (the first of equals; row 0 if none is
 // positive, as CloudSim starts from Double.MIN_VALUE), or -1 if the
 // regression fails for any row: CloudSim then falls back to minimum
 // migration time for the whole choice.
-std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m);
+std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                                 std::vector<double>& scratch);
 
 }  // namespace fleetopt::consolidate

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "fleetopt/consolidate/dc_sim.h"
+#include "fleetopt/core/rng.h"
 
 namespace fleetopt::consolidate {
 namespace {
@@ -57,11 +59,56 @@ TEST(MaxCorrelation, NoRegressionWhereCloudSimsThrows) {
   EXPECT_FALSE(r_squared(data.data(), 1, 12, 0));             // no other VM
   EXPECT_TRUE(r_squared(data.data(), 3, 4, 0).has_value());  // 4 samples, 3 coefficients
   EXPECT_FALSE(r_squared(data.data(), 4, 3, 0));              // 3 samples, 4 coefficients
-  EXPECT_EQ(max_correlation_row(data.data(), 4, 3), -1);
+  std::vector<double> r2, scratch;
+  EXPECT_EQ(max_correlation_row(data.data(), 4, 3, r2, scratch), -1);
   // A VM whose history is all zero is a zero column: a singular design.
   std::vector<double> zero = {0.1, 0.2, 0.4, 0.3, 0, 0, 0, 0, 0.9, 0.5, 0.5, 0.6};
   EXPECT_FALSE(r_squared(zero.data(), 3, 4, 0));
-  EXPECT_EQ(max_correlation_row(zero.data(), 3, 4), -1);
+  EXPECT_EQ(max_correlation_row(zero.data(), 3, 4, r2, scratch), -1);
+}
+
+// The shared decomposition gives every row's R^2 to the bit, including on
+// hosts with all-zero, constant or duplicated histories and with as many
+// VMs as samples (where rounding decides between R^2 values near 1).
+TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
+  Rng rng(11);
+  std::vector<double> r2, scratch;
+  int compared = 0, failed = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const auto n = static_cast<std::int32_t>(2 + rng.below(9));
+    const auto m = static_cast<std::int32_t>(n + rng.below(static_cast<std::uint64_t>(31 - n)));
+    std::vector<double> data;
+    for (std::int32_t i = 0; i < n; ++i) {
+      const double kind = rng.uniform();
+      for (std::int32_t k = 0; k < m; ++k) {
+        double x = static_cast<double>(rng.below(101)) / 100;
+        if (trial % 3 == 0 && kind < 0.2) x = 0;
+        if (trial % 3 == 1 && kind < 0.2) x = 0.25;
+        if (trial % 3 == 2 && kind < 0.3 && i > 0) x = data[static_cast<std::size_t>(k)];
+        data.push_back(x);
+      }
+    }
+    bool any_failed = false;
+    std::vector<double> expected;
+    for (std::int32_t i = 0; i < n; ++i) {
+      const std::optional<double> one = r_squared(data.data(), n, m, i);
+      any_failed = any_failed || !one;
+      expected.push_back(one.value_or(0));
+    }
+    ASSERT_EQ(r_squared_all(data.data(), n, m, r2, scratch), !any_failed) << "trial " << trial;
+    if (any_failed) {
+      ++failed;
+      continue;
+    }
+    for (std::int32_t i = 0; i < n; ++i) {
+      ASSERT_EQ(std::memcmp(&r2[static_cast<std::size_t>(i)], &expected[static_cast<std::size_t>(i)], sizeof(double)), 0)
+          << "trial " << trial << " row " << i << ": " << r2[static_cast<std::size_t>(i)] << " vs "
+          << expected[static_cast<std::size_t>(i)];
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(failed, 50);  // the degenerate cases were exercised
 }
 
 // One G5 host (5,320 MIPS) runs three VMs; a second G5 is empty. At the last
