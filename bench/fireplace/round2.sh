@@ -6,11 +6,14 @@
 # ones (p2, hindsight at K = 2, fireplace) over seeds 1-5.
 #   bench/fireplace/round2.sh [BUILD_DIR] [OUT_DIR]     (about 20 minutes on 2 cores)
 set -euo pipefail
-F="${1:-build}/apps/fleetopt/fleetopt"
+# Absolute paths: the script works inside OUT_DIR.
+F="$(cd "${1:-build}" && pwd)/apps/fleetopt/fleetopt"
 out="${2:-/tmp/fleetopt-round2}"
 mkdir -p "$out"
 here="$(cd "$(dirname "$0")" && pwd)"
-"$here/make_splits.sh" "${FLEETOPT_DATA:-../shared/traces}" /tmp/fleetopt-splits
+FLEETOPT_DATA="$(cd "${FLEETOPT_DATA:-../shared/traces}" && pwd)"
+export FLEETOPT_DATA
+"$here/make_splits.sh" "$FLEETOPT_DATA" /tmp/fleetopt-splits
 U="--overcommit cpu=1000,mem=1000"
 PL="$U --host cpu=16,mem=1000000"
 BB="$U --host cpu=8,mem=32"
