@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "fleetopt/consolidate/dc_sim.h"
@@ -109,6 +110,45 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
   }
   EXPECT_GT(compared, 1000);
   EXPECT_GT(failed, 50);  // the degenerate cases were exercised
+}
+
+// CloudSim's rule on the exact R^2 values: the first row strictly above
+// Double.MIN_VALUE and every earlier maximum; -1 if any regression throws.
+std::int32_t exact_choice(const std::vector<double>& data, std::int32_t n, std::int32_t m) {
+  std::vector<double> r2, scratch;
+  if (!r_squared_all(data.data(), n, m, r2, scratch)) return -1;
+  std::int32_t best = 0;
+  double best_r2 = std::numeric_limits<double>::denorm_min();
+  for (std::int32_t i = 0; i < n; ++i) {
+    if (r2[static_cast<std::size_t>(i)] > best_r2) {
+      best_r2 = r2[static_cast<std::size_t>(i)];
+      best = i;
+    }
+  }
+  return best;
+}
+
+// The correlation-matrix shortcut picks what the exact regressions pick:
+// on noisy hosts (the shortcut decides), hosts with a VM that nearly copies
+// another (the exact path decides) and hosts with as many VMs as samples.
+TEST(MaxCorrelation, ShortcutChoosesAsTheExactRegressions) {
+  Rng rng(5);
+  std::vector<double> r2, scratch;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const auto n = static_cast<std::int32_t>(2 + rng.below(25));
+    const auto m = trial % 10 == 0 ? n : static_cast<std::int32_t>(30);
+    if (m < n) continue;
+    std::vector<double> data;
+    for (std::int32_t i = 0; i < n; ++i) {
+      for (std::int32_t k = 0; k < m; ++k) {
+        double x = static_cast<double>(rng.below(101)) / 100;
+        if (trial % 7 == 1 && i == n - 1) x = std::min(1.0, data[static_cast<std::size_t>(k)] + 0.01 * (k % 2));
+        data.push_back(x);
+      }
+    }
+    ASSERT_EQ(max_correlation_row(data.data(), n, m, r2, scratch), exact_choice(data, n, m))
+        << "trial " << trial << " n=" << n << " m=" << m;
+  }
 }
 
 // One G5 host (5,320 MIPS) runs three VMs; a second G5 is empty. At the last
