@@ -355,11 +355,7 @@ class Spread final : public MigrationPolicy {
       const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
       spread = data[q3] - data[q1];
     } else {
-      const double med = median(data, n);
-      double dev[32];
-      for (std::int32_t i = 0; i < n; ++i) dev[i] = std::abs(med - data[i]);
-      sort_small(dev, n);
-      spread = median(dev, n);
+      spread = median_abs_deviation(data, n);
     }
     return util > 1 - safety_ * spread;
   }
@@ -368,6 +364,24 @@ class Spread final : public MigrationPolicy {
   static double median(const double* x, std::int32_t n) {
     if (n % 2 == 1) return x[n / 2];
     return 0.5 * (x[n / 2 - 1] + x[n / 2]);
+  }
+
+  // The median of |med - x_i| over sorted x. The deviations of the values
+  // below the median, read downwards, and of the others, read upwards, are
+  // each already sorted (rounding is monotone), so merging the two runs up
+  // to the middle replaces a second sort; the values are the same.
+  static double median_abs_deviation(const double* x, std::int32_t n) {
+    const double med = median(x, n);
+    const auto split = static_cast<std::int32_t>(std::lower_bound(x, x + n, med) - x);
+    std::int32_t lo = split - 1, hi = split;
+    double prev = 0, cur = 0;
+    for (std::int32_t k = 0; k <= n / 2; ++k) {
+      prev = cur;
+      const bool take_lo = hi >= n || (lo >= 0 && std::abs(med - x[lo]) <= std::abs(med - x[hi]));
+      cur = take_lo ? std::abs(med - x[lo--]) : std::abs(med - x[hi++]);
+    }
+    // cur: the (n/2)-th smallest deviation, prev: the one before.
+    return n % 2 == 1 ? cur : 0.5 * (prev + cur);
   }
   double safety_;
   bool iqr_;
