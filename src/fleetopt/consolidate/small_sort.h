@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace fleetopt::consolidate {
 
@@ -41,16 +42,27 @@ constexpr std::array<CompareExchange, kNetworkSize> batcher32() {
 
 inline constexpr std::array<CompareExchange, kNetworkSize> kBatcher32 = batcher32();
 
+// One compare-exchange with its slots known at compile time (the unrolled
+// network reads no index table).
+template <std::size_t I>
+inline void compare_exchange(double* x) {
+  constexpr CompareExchange ce = kBatcher32[I];
+  const double lo = std::min(x[ce.a], x[ce.b]), hi = std::max(x[ce.a], x[ce.b]);
+  x[ce.a] = lo;
+  x[ce.b] = hi;
+}
+
+template <std::size_t... I>
+inline void run_network(double* x, std::index_sequence<I...>) {
+  (compare_exchange<I>(x), ...);
+}
+
 }  // namespace detail
 
 // Sorts x[0..n) ascending, n <= 32; x[n..32) are overwritten (+infinity).
 inline void sort_small(double (&x)[32], std::int32_t n) {
   std::fill(x + n, x + 32, std::numeric_limits<double>::infinity());
-  for (const auto& [a, b] : detail::kBatcher32) {
-    const double lo = std::min(x[a], x[b]), hi = std::max(x[a], x[b]);
-    x[a] = lo;
-    x[b] = hi;
-  }
+  detail::run_network(x, std::make_index_sequence<detail::kNetworkSize>{});
 }
 
 }  // namespace fleetopt::consolidate
