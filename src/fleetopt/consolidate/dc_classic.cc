@@ -329,16 +329,68 @@ class Spread final : public MigrationPolicy {
   // As add, is_overloaded, remove would compute, without editing the view;
   // the spread (IQR or MAD) is at most the range, which settles most cases
   // without sorting.
+  // As add, is_overloaded, remove would compute, without editing the view.
+  // Order statistics move by at most the range r of what is added (adding w
+  // shifts each by between min w and max w), so the IQR and the MAD of the
+  // host's history plus the VM's lie within r of the host's own, which is
+  // cached per host content; only a utilisation within that band of the
+  // threshold needs the sum's spread. (Same decisions: the band's edges
+  // keep a margin of 1e-9, far above rounding.)
   bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const override {
     const DcSetup& s = view.setup();
     const double scale = s.vm(v).mips / s.host(h).mips();
+    const double util = (view.demand(h) + view.state().demand(v)) / s.host(h).mips();
     double data[32];
     const std::int32_t n = view.history_available();
-    for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i) + view.state().past_util(v, i) * scale;
-    return overloaded(data, n, (view.demand(h) + view.state().demand(v)) / s.host(h).mips());
+    double w_lo = 0, w_hi = 0;
+    for (std::int32_t i = 0; i < n; ++i) {
+      const double w = view.state().past_util(v, i) * scale;
+      w_lo = i == 0 ? w : std::min(w_lo, w);
+      w_hi = i == 0 ? w : std::max(w_hi, w);
+      data[i] = view.history(h, i) + w;
+    }
+    // The band applies where the sum keeps the host's n samples (no zero
+    // tail to trim) and the spread rule, not the 0.7 fallback, decides.
+    if (safety_ >= 0 && n >= 12 && view.history(h, n - 1) > 0) {
+      const double own = host_spread(view, h), r = w_hi - w_lo;
+      if (util > 1 - safety_ * (own - r) + 1e-9) return true;
+      if (util <= 1 - safety_ * (own + r) - 1e-9) return false;
+    }
+    return overloaded(data, n, util);
   }
 
  private:
+  struct SpreadCache {
+    std::uint64_t view = 0;
+    std::uint32_t revision = 0;
+    double spread = 0;
+  };
+
+  // The spread of host h's own history (n >= 12 samples, the oldest non-zero).
+  double host_spread(const DcView& view, std::int32_t h) const {
+    if (cache_.size() != static_cast<std::size_t>(view.setup().num_hosts())) {
+      cache_.assign(static_cast<std::size_t>(view.setup().num_hosts()), {});
+    }
+    SpreadCache& c = cache_[static_cast<std::size_t>(h)];
+    if (c.view != view.id() || c.revision != view.revision(h)) {
+      double data[32];
+      const std::int32_t n = view.history_available();
+      for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i);
+      sort_small(data, n);
+      c = {view.id(), view.revision(h), spread_of_sorted(data, n)};
+    }
+    return c.spread;
+  }
+
+  double spread_of_sorted(const double* data, std::int32_t n) const {
+    if (iqr_) {
+      const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
+      const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
+      return data[q3] - data[q1];
+    }
+    return median_abs_deviation(data, n);
+  }
+
   // data: newest first, n <= 30 samples (changed: sorted).
   bool overloaded(double (&data)[32], std::int32_t n, double util) const {
     while (n > 0 && data[n - 1] == 0) --n;  // MathUtil.trimZeroTail
@@ -349,15 +401,7 @@ class Spread final : public MigrationPolicy {
     }
     // Order statistics from the sorted values (a network sort, small_sort.h).
     sort_small(data, n);
-    double spread = 0;
-    if (iqr_) {
-      const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
-      const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
-      spread = data[q3] - data[q1];
-    } else {
-      spread = median_abs_deviation(data, n);
-    }
-    return util > 1 - safety_ * spread;
+    return util > 1 - safety_ * spread_of_sorted(data, n);
   }
 
   // The median of sorted x (mean of the middle two for even n).
@@ -385,6 +429,7 @@ class Spread final : public MigrationPolicy {
   }
   double safety_;
   bool iqr_;
+  mutable std::vector<SpreadCache> cache_;  // per host, see host_spread
 };
 
 }  // namespace

@@ -1,13 +1,17 @@
 #include "fleetopt/consolidate/dc_view.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "fleetopt/core/slot_list.h"
 
 namespace fleetopt::consolidate {
+namespace {
+std::atomic<std::uint64_t> next_view_id{1};
+}  // namespace
 
 DcView::DcView(const DcState& state, std::int32_t history)
-    : state_(&state), strict_ram_(state.ram_model() == RamModel::kStrict), len_(std::max(1, history)) {
+    : state_(&state), id_(next_view_id.fetch_add(1)), strict_ram_(state.ram_model() == RamModel::kStrict), len_(std::max(1, history)) {
   const DcSetup& s = state.setup();
   host_.resize(ix(s.num_hosts()));
   for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
@@ -21,6 +25,7 @@ DcView::DcView(const DcState& state, std::int32_t history)
   ram_.assign(ix(s.num_hosts()), 0);
   hist_.assign(ix(s.num_hosts()) * ix(len_), 0);
   power_now_.assign(ix(s.num_hosts()), 0);
+  revision_.assign(ix(s.num_hosts()), 0);
   for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
     update_power(h);
     for (std::int32_t v : state.vms_on(h)) add(v, h);
@@ -36,6 +41,7 @@ void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
 }
 
 void DcView::add(std::int32_t v, std::int32_t h) {
+  ++revision_[ix(h)];
   host_of_[ix(v)] = h;
   slot_list_insert(vms_on_[ix(h)], slot_, v);
   demand_[ix(h)] += state_->demand(v);
@@ -46,6 +52,7 @@ void DcView::add(std::int32_t v, std::int32_t h) {
 
 void DcView::remove(std::int32_t v) {
   std::int32_t h = host_of_[ix(v)];
+  ++revision_[ix(h)];
   auto& list = vms_on_[ix(h)];
   slot_list_erase(list, slot_, v);
   host_of_[ix(v)] = -1;

@@ -30,6 +30,10 @@ class DcView {
 
   void remove(std::int32_t v);
   void add(std::int32_t v, std::int32_t h);
+  // (id, revision(h)) names host h's content: unique per view, bumped by
+  // every add and remove on h, so a policy can cache per-host statistics.
+  std::uint64_t id() const { return id_; }
+  std::uint32_t revision(std::int32_t h) const { return revision_[ix(h)]; }
   // CloudSim's isSuitableForVm: the VM's core fits a host core, the host has
   // the VM's demand free, and (strict RAM model) its memory.
   // Inline: policies call these for every candidate host of every move.
@@ -57,12 +61,14 @@ class DcView {
   void shift(std::int32_t v, std::int32_t h, double sign);
   void update_power(std::int32_t h) { power_now_[ix(h)] = host_[ix(h)].power->at(util(h)); }
   const DcState* state_;
+  std::uint64_t id_;
   bool strict_ram_;
   std::vector<HostConst> host_;
   std::int32_t len_;
   std::vector<std::int32_t> host_of_, slot_;
   std::vector<std::vector<std::int32_t>> vms_on_;
   std::vector<double> demand_, ram_, hist_, power_now_;
+  std::vector<std::uint32_t> revision_;
 };
 
 // Ordinary least squares through y[0..n-1] at x = 1..n; returns the value at x.
