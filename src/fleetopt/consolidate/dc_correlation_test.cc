@@ -102,9 +102,9 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
       continue;
     }
     for (std::int32_t i = 0; i < n; ++i) {
-      ASSERT_EQ(std::memcmp(&r2[static_cast<std::size_t>(i)], &expected[static_cast<std::size_t>(i)], sizeof(double)), 0)
-          << "trial " << trial << " row " << i << ": " << r2[static_cast<std::size_t>(i)] << " vs "
-          << expected[static_cast<std::size_t>(i)];
+      const auto row = static_cast<std::size_t>(i);
+      ASSERT_EQ(std::memcmp(&r2[row], &expected[row], sizeof(double)), 0)
+          << "trial " << trial << " row " << i << ": " << r2[row] << " vs " << expected[row];
       ++compared;
     }
   }
