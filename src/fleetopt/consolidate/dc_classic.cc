@@ -226,24 +226,31 @@ class MigrationPolicy : public ConsolidationPolicy {
   // VM would not overload (a host running nothing is not checked, as in CloudSim).
   // Candidates: the hosts of `a` and of `b` (both sorted), in host order,
   // merged here rather than copied into one list for every VM.
+  // The answer is the suitable, not overloaded host with the least increase,
+  // the lowest index among equals. The overload test is the costly part
+  // (IQR/MAD: order statistics of 30 samples), so the suitable hosts' increases
+  // are gathered first (in host order) and only the cheapest untested one is
+  // tested, until one passes: same host as testing in host order, fewer tests.
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
                          const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) const {
-    std::int32_t best = -1;
-    double best_diff = 0;
     const bool stale = !stale_power_.empty();
+    cand_.clear();
     std::size_t i = 0, j = 0;
     while (i < a.size() || j < b.size()) {
       const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
       if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-      const double diff = view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
-      // The overload test only matters for a host that would win (same
-      // result as testing every host first, far fewer tests).
-      if (best >= 0 && !(diff < best_diff)) continue;
-      if (view.demand(h) != 0 && overloaded_with(view, h, v)) continue;
-      best = h;
-      best_diff = diff;
+      cand_.emplace_back(view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h)), h);
     }
-    return best;
+    while (!cand_.empty()) {
+      std::size_t k = 0;
+      for (std::size_t c = 1; c < cand_.size(); ++c) {
+        if (cand_[c].first < cand_[k].first) k = c;  // strict: the first (lowest host) among equals
+      }
+      const std::int32_t h = cand_[k].second;
+      if (view.demand(h) == 0 || !overloaded_with(view, h, v)) return h;
+      cand_.erase(cand_.begin() + static_cast<std::ptrdiff_t>(k));  // keeps host order
+    }
+    return -1;
   }
 
   std::string name_;
@@ -252,6 +259,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
   std::vector<double> history_, r2_, scratch_;  // MC's VMs x samples (newest first), workspace
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
+  mutable std::vector<std::pair<double, std::int32_t>> cand_;  // find_host's (increase, host), host order
 };
 
 class Thr final : public MigrationPolicy {
