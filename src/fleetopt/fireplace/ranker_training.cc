@@ -12,7 +12,6 @@
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/progress.h"
 #include "fleetopt/fireplace/teacher.h"
-#include "fleetopt/sim/fleet_sizing.h"
 
 namespace fleetopt::fireplace {
 namespace {
@@ -210,22 +209,11 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
   std::vector<std::size_t> validation_from;
   for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
     const Workload& w = *workloads[wi].workload;
-    if (w.size() < 10) {
-      throw InputError::field("--workload", fmt::format("{} has {} VMs; training needs at least 10", workloads[wi].spec, w.size()));
-    }
-    SimConfig config = options.sim;
-    config.record_latency = false;
-    config.hosts = options.hosts;
-    if (config.hosts <= 0) {
-      SizingOptions sizing;
-      sizing.overload_limit = options.overload_limit;
-      SimConfig base = config;
-      base.seed = options.seed;
-      const CandidateSet set = options.candidates;
-      auto sized = size_fleet(w, [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); }, base, sizing);
-      if (!sized.found) throw InputError(fmt::format("{}: the teacher found no fleet size", workloads[wi].spec));
-      config.hosts = sized.servers_needed;
-    }
+    const CandidateSet set = options.candidates;
+    // The same rollout set-up as the pointwise trainer (a source's own --host included).
+    SimConfig config = rollout_config(workloads[wi], options.sim, options.hosts, options.overload_limit,
+                                      options.seed,
+                                      [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); });
     result.rollout_hosts.push_back(config.hosts);
     configs.push_back(config);
     validation_from.push_back(

@@ -110,6 +110,30 @@ SimConfig workload_config(const NamedWorkload& workload, const SimConfig& base) 
   return config;
 }
 
+SimConfig rollout_config(const NamedWorkload& workload, const SimConfig& base, std::int32_t hosts,
+                         double overload_limit, std::uint64_t seed,
+                         const std::function<std::unique_ptr<Placer>()>& teacher) {
+  const Workload& w = *workload.workload;
+  if (w.size() < 10) {
+    throw InputError::field("--workload", fmt::format("{} has {} VMs; training needs at least 10",
+                                                      workload.spec, w.size()));
+  }
+  SimConfig config = workload_config(workload, base);
+  config.record_latency = false;
+  config.hosts = hosts;
+  if (config.hosts <= 0) {
+    // Roll out where it matters: at the fleet size the teacher needs.
+    SizingOptions sizing;
+    sizing.overload_limit = overload_limit;
+    SimConfig sized_base = config;
+    sized_base.seed = seed;
+    auto sized = size_fleet(w, teacher, sized_base, sizing);
+    if (!sized.found) throw InputError(fmt::format("{}: the teacher found no fleet size", workload.spec));
+    config.hosts = sized.servers_needed;
+  }
+  return config;
+}
+
 namespace {
 
 void check_options(const TrainOptions& o) {
@@ -209,24 +233,10 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
   std::vector<RolloutOptions> rollout_options;
   for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
     const Workload& w = *workloads[wi].workload;
-    if (w.size() < 10) {
-      throw InputError::field("--workload", fmt::format("{} has {} VMs; training needs at least 10",
-                                                        workloads[wi].spec, w.size()));
-    }
-    SimConfig config = workload_config(workloads[wi], options.sim);
-    config.record_latency = false;
-    config.hosts = options.hosts;
-    if (config.hosts <= 0) {
-      // Roll out where it matters: at the fleet size the teacher needs.
-      SizingOptions sizing;
-      sizing.overload_limit = options.overload_limit;
-      SimConfig base = config;
-      base.seed = options.seed;
-      const int k = options.candidates;
-      auto sized = size_fleet(w, [k] { return std::make_unique<HindsightPlacer>("hindsight", k); }, base, sizing);
-      if (!sized.found) throw InputError(fmt::format("{}: the teacher found no fleet size", workloads[wi].spec));
-      config.hosts = sized.servers_needed;
-    }
+    const int k = options.candidates;
+    SimConfig config = rollout_config(workloads[wi], options.sim, options.hosts, options.overload_limit,
+                                      options.seed,
+                                      [k] { return std::make_unique<HindsightPlacer>("hindsight", k); });
     result.rollout_hosts.push_back(config.hosts);
     const Resources host = effective_host(w, config);
     nlohmann::json capacity = nlohmann::json::object();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "fleetopt/fireplace/model.h"
 #include "fleetopt/fireplace/rollout.h"
+#include "fleetopt/placement/placer.h"
 #include "fleetopt/sim/simulator.h"
 
 namespace fleetopt::fireplace {
@@ -53,6 +55,15 @@ struct NamedWorkload {
 
 // The rollout config of one training workload (hosts left as in `base`).
 SimConfig workload_config(const NamedWorkload& workload, const SimConfig& base);
+
+// The config a training workload is rolled out with: workload_config, no
+// latency recording, on `hosts` hosts or, when hosts <= 0, at the fleet size
+// the teacher (made by `teacher`) needs for `overload_limit` on seed `seed`.
+// Throws InputError when the workload has under 10 VMs or the teacher finds
+// no fleet size.
+SimConfig rollout_config(const NamedWorkload& workload, const SimConfig& base, std::int32_t hosts,
+                         double overload_limit, std::uint64_t seed,
+                         const std::function<std::unique_ptr<Placer>()>& teacher);
 
 struct KindResult {
   std::string kind;
