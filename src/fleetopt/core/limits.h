@@ -22,6 +22,10 @@ inline constexpr std::int64_t kMaxSteps = 2'000'000;           // simulated step
 // Sizes.
 inline constexpr double kMaxResourceAmount = 1e9;       // one resource of one VM or host (cores, GB, ...)
 inline constexpr std::int64_t kMaxInstances = 10'000'000;
+// A usage sample at most this many times its request: bursting beyond a
+// request is real, a thousandfold is a unit error (and keeps the stored
+// float fraction finite).
+inline constexpr double kMaxUsageOverRequest = 1'000;
 inline constexpr std::int64_t kMaxHosts = 1'000'000;    // hosts of one simulated fleet
 inline constexpr std::int64_t kMaxCandidates = 1'000'000;  // candidate hosts per decision (also capped at the fleet)
 

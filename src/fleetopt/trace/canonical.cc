@@ -177,8 +177,15 @@ void read_usage(const std::string& path, Workload& w,
       if (dim_of[c] < 0 || text::is_blank(f[c])) continue;
       double v = cell(f[c], path, n, header_copy[c]);
       if (v < 0) throw InputError::at(path, n, fmt::format("{}: negative usage {}", header_copy[c], v));
-      if (inst.request[dim_of[c]] == 0 && v > 0) {
+      limits::check_amount_at(v, path, n, header_copy[c]);
+      const double request = inst.request[dim_of[c]];
+      if (request == 0 && v > 0) {
         throw InputError::at(path, n, fmt::format("{}: usage {} on a zero request", header_copy[c], v));
+      }
+      if (v > limits::kMaxUsageOverRequest * request) {
+        throw InputError::at(path, n, fmt::format("{}: usage {} is over {} times the request {} of '{}'",
+                                                  header_copy[c], v, limits::kMaxUsageOverRequest, request,
+                                                  text::trim(f[id_col])));
       }
       row.value[static_cast<std::size_t>(dim_of[c])] = v;
       row.given |= dim_bit(dim_of[c]);

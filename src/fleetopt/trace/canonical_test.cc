@@ -137,6 +137,10 @@ TEST(Canonical, MalformedInputNamesFileAndLine) {
            {"id,arrival,departure,cpu\nv,0,10,1\n", "id,time,mem\nv,0,1\n", "usage.csv:1: usage column 'mem'"},
            {"id,arrival,departure,cpu\nv,0,10,1\n", "id,time,cpu\nv,0,-1\n", "usage.csv:2: cpu: negative usage"},
            {"id,arrival,departure,cpu,mem\nv,0,10,1,0\n", "id,time,mem\nv,0,1\n", "usage.csv:2: mem: usage 1 on a zero request"},
+           // Found by the fuzzer: a huge usage over a tiny request made an infinite float fraction.
+           {"id,arrival,departure,cpu\nv,0,10,1\n", "id,time,cpu\nv,0,1e39\n", "usage.csv:2: cpu: must lie in"},
+           {"id,arrival,departure,cpu\nv,0,10,1e-300\n", "id,time,cpu\nv,0,1e9\n",
+            "usage.csv:2: cpu: usage 1000000000 is over 1000 times the request"},
        }) {
     TempDir dir;
     dir.write("instances.csv", c.instances);
