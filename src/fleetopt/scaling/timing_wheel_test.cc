@@ -60,14 +60,15 @@ TEST(TimingWheel, PopsInTimeOrderWithEventsBeyondTheWindow) {
     d.push(d.now + service(gen), next_id++);
     if (step % 3 == 0 && d.all.size() < 80) d.push(d.now + service(gen), next_id++);
   }
-  EXPECT_GT(d.refused, 0u) << "the test should exercise events beyond the window";
+  EXPECT_GT(d.refused, 0u) << "the test should exercise events beyond the window and taken slots";
 }
 
 TEST(TimingWheel, ReFilingAtANewWidthKeepsEveryEvent) {
   Driver d(1e-3);
   const std::vector<double> times = {0.0005, 0.0012, 0.9, 1.7, 2.5, 0.0012, 3.0};
   for (std::uint32_t i = 0; i < times.size(); ++i) d.push(times[i], i);
-  EXPECT_EQ(d.wheel.size(), 5u);  // the window is 2048 x 1 ms: 2.5 and 3.0 lie beyond it
+  // The window is 2048 x 1 ms: 2.5 and 3.0 lie beyond it, the second 0.0012 finds its slot taken.
+  EXPECT_EQ(d.wheel.size(), 4u);
   d.wheel.set_width(1e-4, d.now);  // window 0.2048 s: 0.9 and 1.7 no longer fit
   std::vector<TimingWheel::Entry> out = d.wheel.take_overflow();
   EXPECT_EQ(out.size(), 2u);
@@ -78,6 +79,23 @@ TEST(TimingWheel, ReFilingAtANewWidthKeepsEveryEvent) {
   for (double t : sorted) EXPECT_EQ(d.pop().first, t);
   EXPECT_TRUE(d.wheel.empty());
   EXPECT_TRUE(d.spill.empty());
+}
+
+TEST(TimingWheel, ASlotHoldsOneEventTheSecondIsRefused) {
+  TimingWheel w(1e-3);
+  EXPECT_TRUE(w.try_push(0.0104, 1, 0));
+  EXPECT_FALSE(w.try_push(0.0101, 2, 0));  // same slot, earlier: still refused, the caller keeps it
+  EXPECT_TRUE(w.try_push(0.0099, 3, 0));
+  EXPECT_EQ(w.size(), 2u);
+  const TimingWheel::Front f = w.front();
+  EXPECT_EQ(f.id, 3u);
+  w.pop(f);
+  EXPECT_EQ(w.front().id, 1u);
+  EXPECT_TRUE(w.try_push(0.0101, 2, 0.0099) == false);  // still taken by 1
+  w.pop(w.front());
+  EXPECT_TRUE(w.empty());
+  EXPECT_TRUE(w.try_push(0.0101, 2, 0.0100));  // free again
+  EXPECT_EQ(w.front().id, 2u);
 }
 
 TEST(TimingWheel, RefusesTimesItCannotIndex) {
