@@ -6,6 +6,9 @@ CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
+# -O1 with line tables only: the sanitizers still see every bug and report
+# file:line, at half the compile time of -O2 -g (the clean build dominates CI).
+ASAN_OPT_FLAGS ?= -O1 -g1 -DNDEBUG
 
 .PHONY: deps configure build demo test test-asan bench fuzz clean
 
@@ -28,7 +31,7 @@ test: build
 
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLEETOPT_SANITIZE=ON \
-	  -DFLEETOPT_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$(ASAN_OPT_FLAGS)" -DFLEETOPT_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
