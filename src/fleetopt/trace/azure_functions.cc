@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/limits.h"
 #include "fleetopt/trace/defaults.h"
 #include "fleetopt/trace/text_file.h"
 
@@ -47,6 +48,9 @@ double stat(std::string_view token, const std::string& path, std::size_t line,
                                                  text::trim(token)));
   }
   if (v < 0) throw InputError::at(path, line, fmt::format("{}: negative value {}", what, v));
+  // Durations (ms), memory (MB) and daily counts alike: beyond 1e9 is a unit
+  // or parse error, and left unchecked it overflows the derived costs.
+  limits::check_amount_at(v, path, line, std::string(what));
   return v;
 }
 
@@ -168,7 +172,7 @@ AzureFunctionsTrace read_azure_functions(const std::string& dir, ReadReport* rep
       d.average = stat(f[cols[1]], run_path, n, "Average");
       d.minimum = stat(f[cols[2]], run_path, n, "Minimum");
       d.maximum = stat(f[cols[3]], run_path, n, "Maximum");
-      for (std::size_t i = 0; i < 7; ++i) d.percentiles[i] = stat(f[pcols[i]], run_path, n, pct[i]);
+      for (std::size_t i = 0; i < 7; ++i) d.percentiles[i] = stat(f[pcols[i]], run_path, n, header[pcols[i]]);
     });
   } else {
     sink->note(run_path + " not found: no duration statistics");
@@ -197,7 +201,7 @@ AzureFunctionsTrace read_azure_functions(const std::string& dir, ReadReport* rep
       AppMemory m;
       m.sample_count = stat(f[ccol], mem_path, n, "SampleCount");
       m.average = stat(f[avcol], mem_path, n, "AverageAllocatedMb");
-      for (std::size_t i = 0; i < 8; ++i) m.percentiles[i] = stat(f[pcols[i]], mem_path, n, pct[i]);
+      for (std::size_t i = 0; i < 8; ++i) m.percentiles[i] = stat(f[pcols[i]], mem_path, n, header[pcols[i]]);
       for (std::size_t i : it->second) {
         if (trace.functions[i].has_memory) throw InputError::at(mem_path, n, "app listed twice");
         trace.functions[i].has_memory = true;

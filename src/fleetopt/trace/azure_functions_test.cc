@@ -97,6 +97,16 @@ TEST(AzureFunctions, MalformedFilesNameFileAndLine) {
   run.replace(run.find("10000"), 5, "nan");
   dir.write("10_run.csv", run);
   expect_input_error([&] { read_azure_functions(dir.path(), nullptr); }, "10_run.csv:2: Average");
+  // A duration of 1e300 ms is finite but no duration: refused where read.
+  run = kRunCsv;
+  run.replace(run.find("10000"), 5, "1e300");
+  dir.write("10_run.csv", run);
+  expect_input_error([&] { read_azure_functions(dir.path(), nullptr); }, "10_run.csv:2: Average");
+  std::string mem = kMemCsv;
+  mem.replace(mem.find(",512"), 4, ",5e12");
+  dir.write("10_run.csv", kRunCsv);
+  dir.write("10_mem.csv", mem);
+  expect_input_error([&] { read_azure_functions(dir.path(), nullptr); }, "10_mem.csv:3: AverageAllocatedMb_pct100");
   TempDir none;
   expect_input_error([&] { read_azure_functions(none.path(), nullptr); }, "exactly one *_inv.csv");
 }
