@@ -138,6 +138,9 @@ struct TierState {
 struct VisitSpec {  // per class and tier
   std::int32_t whole = 0;
   double frac = 0;
+  // uniform() < frac exactly when the 53 random bits behind uniform() are
+  // below this: ceil(frac * 2^53) (a power-of-two scale is exact).
+  std::uint64_t frac_bits = 0;
   double mean = 0;
   double log_mu = 0, log_sigma = 0;  // lognormal parameters
 };
@@ -157,6 +160,7 @@ class DiscreteEventSimulator final : public AppSimulator {
         const double whole = std::floor(c.visits[t]);
         v.whole = static_cast<std::int32_t>(whole);
         v.frac = c.visits[t] - whole;
+        v.frac_bits = static_cast<std::uint64_t>(std::ceil(std::ldexp(v.frac, 53)));
         v.mean = c.demand_s[t];
         v.log_sigma = std::sqrt(sigma2);
         v.log_mu = c.demand_s[t] > 0 ? std::log(c.demand_s[t]) - sigma2 / 2 : -kInf;
@@ -408,7 +412,7 @@ class DiscreteEventSimulator final : public AppSimulator {
     for (std::int32_t t = from; t < num_tiers_; ++t) {
       const VisitSpec& v = spec[t];
       std::int32_t n = v.whole;
-      if (v.frac > 0 && rng_.uniform() < v.frac) ++n;
+      if (v.frac > 0) n += (rng_.next() >> 11) < v.frac_bits;
       if (n > 0) {
         q.tier = t;
         q.visits_left = n - 1;

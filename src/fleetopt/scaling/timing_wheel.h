@@ -63,8 +63,12 @@ class TimingWheel {
     const double x = t * inv_width_;
     if (!(x < kMaxSlotIndex)) return false;
     const auto s = static_cast<std::int64_t>(x);
-    advance_cursor(now);
-    if (s - cursor_ >= static_cast<std::int64_t>(kSlots)) return false;
+    if (s - cursor_ >= static_cast<std::int64_t>(kSlots)) {
+      // The cursor follows the popped events, so it can lag behind `now`
+      // (after arrivals, or an empty wheel): catch up, then judge.
+      advance_cursor(now);
+      if (s - cursor_ >= static_cast<std::int64_t>(kSlots)) return false;
+    }
     const std::size_t k = static_cast<std::size_t>(s) & (kSlots - 1);
     std::uint64_t& word = occupied_[k >> 6];
     const std::uint64_t bit = std::uint64_t{1} << (k & 63);
@@ -92,9 +96,12 @@ class TimingWheel {
   }
 
   // Removes the event front() returned (no push in between).
+  // The cursor moves to the popped event's slot: every pending event lies in
+  // the window after it, and no conversion of the current time is needed.
   [[gnu::always_inline]] void pop(const Front& f) {
     occupied_[f.slot >> 6] &= ~(std::uint64_t{1} << (f.slot & 63));
     --size_;
+    cursor_ += static_cast<std::int64_t>((f.slot - static_cast<std::uint64_t>(cursor_)) & (kSlots - 1));
   }
 
   template <class F>

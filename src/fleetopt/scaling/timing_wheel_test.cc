@@ -91,11 +91,30 @@ TEST(TimingWheel, ASlotHoldsOneEventTheSecondIsRefused) {
   EXPECT_EQ(f.id, 3u);
   w.pop(f);
   EXPECT_EQ(w.front().id, 1u);
-  EXPECT_TRUE(w.try_push(0.0101, 2, 0.0099) == false);  // still taken by 1
+  EXPECT_FALSE(w.try_push(0.0101, 2, 0.0099));  // still taken by 1
   w.pop(w.front());
   EXPECT_TRUE(w.empty());
   EXPECT_TRUE(w.try_push(0.0101, 2, 0.0100));  // free again
   EXPECT_EQ(w.front().id, 2u);
+}
+
+// The window follows the popped events, not the caller's clock: after time
+// moves on with nothing popped (arrivals only, or an empty wheel), an event
+// far past the old window is still filed, and the order stays exact.
+TEST(TimingWheel, WindowCatchesUpAfterTimeMovesOnWithoutPops) {
+  TimingWheel w(1e-3);  // window 2.048 s
+  ASSERT_TRUE(w.try_push(0.5, 1, 0));
+  w.pop(w.front());
+  EXPECT_TRUE(w.empty());
+  EXPECT_TRUE(w.try_push(100.0, 2, 99.5));   // 100 s later: beyond the window of the last pop
+  EXPECT_TRUE(w.try_push(100.25, 3, 99.5));
+  EXPECT_FALSE(w.try_push(102.0, 4, 99.5));  // beyond the window from now
+  EXPECT_EQ(w.front().id, 2u);
+  w.pop(w.front());
+  EXPECT_EQ(w.front().id, 3u);
+  EXPECT_TRUE(w.try_push(101.9, 5, 100.0));  // within the window of the popped slot
+  w.pop(w.front());
+  EXPECT_EQ(w.front().id, 5u);
 }
 
 TEST(TimingWheel, RefusesTimesItCannotIndex) {
