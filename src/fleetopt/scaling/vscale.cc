@@ -31,7 +31,7 @@
 //          few sensible actions; the Q-table learns which of them pays.
 // vscale-noheur: plain epsilon-greedy: with probability @epsilon (0.1) a
 //          uniformly random possible action, else the best possible action of
-//          the Q-table (untried actions count 0, ties to no-op, then tier order).
+//          the Q-table (untried actions count 0, ties to a random one of them).
 // The Q-table, and the decision counters, persist across repetitions
 // (new_repetition() only forgets the window and the pending transition) and
 // save/load as JSON.
@@ -449,8 +449,24 @@ class VscaleAutoscaler final : public Autoscaler {
       return possible[static_cast<std::size_t>(rng_.below(possible.size()))];
     }
     ++by_table_;
-    return table_->greedy(state, possible, /*only_explored=*/false);
+    // Ties (in an unseen state every value is 0) go to a uniformly random
+    // action, as plain Q-learning breaks them; action order sent every new
+    // state to the no-op and, after a penalty, to the first tier's scale-up
+    // whatever the bottleneck: a bias, not a learned choice.
+    double best = 0;
+    ties_.clear();
+    for (int a : possible) {
+      const double q = table_->value(state, a);
+      if (ties_.empty() || q > best) {
+        ties_.assign(1, a);
+        best = q;
+      } else if (q == best) {
+        ties_.push_back(a);
+      }
+    }
+    return ties_[static_cast<std::size_t>(rng_.below(ties_.size()))];
   }
+  std::vector<int> ties_;
 
   std::string text_, kind_;
   bool heuristics_;

@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,18 @@ TEST(Vscale, HeuristicsBootstrapToTheBand) {
   EXPECT_EQ(down.step(), 4);
   EXPECT_EQ(down.step(), 3);
   EXPECT_EQ(down.step(), 3);
+}
+
+// Plain Q-learning breaks ties at random: in a state it has never seen (all
+// values 0) the greedy choice is any possible action, not always the first
+// in action order (the no-op, then the first tier's scale-up).
+TEST(Vscale, NoheurBreaksTiesAtRandomInUnseenStates) {
+  std::set<int> first_steps;
+  for (int seed = 1; seed <= 20; ++seed) {
+    ToyApp fresh("vscale-noheur@epsilon=0@seed=" + std::to_string(seed));
+    first_steps.insert(fresh.step());
+  }
+  EXPECT_GE(first_steps.size(), 3u);
 }
 
 TEST(Vscale, NoheurLearnsTheOptimumAndStateRoundTrips) {
