@@ -92,6 +92,22 @@ int QTable::greedy(const std::string& state, const std::vector<int>& actions, bo
   return best;
 }
 
+void QTable::best(const std::string& state, const std::vector<int>& actions, std::vector<int>& out) const {
+  const Row* row = find(state);
+  out.clear();
+  double best_q = 0;
+  for (int a : actions) {
+    check_action(a);
+    const double q = row ? row->q[static_cast<std::size_t>(a)] : 0.0;
+    if (out.empty() || q > best_q) {
+      out.assign(1, a);
+      best_q = q;
+    } else if (q == best_q) {
+      out.push_back(a);
+    }
+  }
+}
+
 nlohmann::json QTable::to_json() const {
   // Sorted keys: the same table always writes the same file.
   std::vector<const std::string*> keys;

@@ -30,6 +30,9 @@ class QTable {
   // The action of `actions` with the highest Q(s, .), ties to the earliest in
   // `actions`; only_explored: among tried ones only, -1 when none was tried.
   int greedy(const std::string& state, const std::vector<int>& actions, bool only_explored) const;
+  // Every action of `actions` with the highest Q(s, .), in the order given
+  // (all of them in a state never updated), into `out`.
+  void best(const std::string& state, const std::vector<int>& actions, std::vector<int>& out) const;
   std::size_t num_states() const { return rows_.size(); }
 
   // {"num_actions": N, "states": {STATE: {"q": [N], "n": [N]}}}

@@ -105,6 +105,17 @@ TEST(QTable, FirstUpdateDoesNotFavourTheMostTried) {
   EXPECT_EQ(table.greedy("s", {0, 1}, true), 1);
 }
 
+TEST(QTable, BestListsEveryTiedAction) {
+  QTable table(3, 1.0, 0.0);
+  std::vector<int> out;
+  table.best("s", {2, 0, 1}, out);
+  EXPECT_EQ(out, (std::vector<int>{2, 0, 1}));  // never updated: all tie, in the order given
+  table.update("s", 1, 0.5, "s", {});
+  table.update("s", 2, 0.5, "s", {});
+  table.best("s", {0, 1, 2}, out);
+  EXPECT_EQ(out, (std::vector<int>{1, 2}));
+}
+
 TEST(QTable, ExploredAndGreedy) {
   QTable table(4, 1.0, 0.0);
   EXPECT_EQ(table.explored("s", {0, 1, 2, 3}), 0);

@@ -453,20 +453,9 @@ class VscaleAutoscaler final : public Autoscaler {
     // action, as plain Q-learning breaks them; action order sent every new
     // state to the no-op and, after a penalty, to the first tier's scale-up
     // whatever the bottleneck: a bias, not a learned choice.
-    double best = 0;
-    ties_.clear();
-    for (int a : possible) {
-      const double q = table_->value(state, a);
-      if (ties_.empty() || q > best) {
-        ties_.assign(1, a);
-        best = q;
-      } else if (q == best) {
-        ties_.push_back(a);
-      }
-    }
+    table_->best(state, possible, ties_);
     return ties_[static_cast<std::size_t>(rng_.below(ties_.size()))];
   }
-  std::vector<int> ties_;
 
   std::string text_, kind_;
   bool heuristics_;
@@ -475,6 +464,7 @@ class VscaleAutoscaler final : public Autoscaler {
   int tiers_ = -1;
   std::vector<Action> actions_;
   std::unique_ptr<QTable> table_;
+  std::vector<int> ties_;  // choose_greedy's best actions, reused
   std::vector<IntervalStats> window_;
   std::string pending_state_;
   int pending_action_ = -1;
