@@ -32,6 +32,7 @@
 // round (drain_just_filled_hosts: CloudSim may move a VM twice).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -40,6 +41,7 @@
 #include "fleetopt/consolidate/dc_correlation.h"
 #include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/consolidate/dc_view.h"
+#include "fleetopt/consolidate/order_stats.h"
 #include "fleetopt/consolidate/small_sort.h"
 
 namespace fleetopt::consolidate {
@@ -102,7 +104,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     // comparison in host order. `occupied` stays sorted.
     std::vector<std::int32_t> occupied, empties;
     for (std::int32_t h = 0; h < hosts; ++h) {
-      if (!view.vms_on(h).empty()) occupied.push_back(h);
+      if (!view.vms_on(h).empty() && !excluded_place[ix(h)]) occupied.push_back(h);  // none gets excluded
     }
     std::vector<std::int32_t> first_empty(s.host_types.size(), 0);
     auto next_empty = [&](std::size_t type) {
@@ -144,10 +146,20 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (const double u = state.host_util(h); u < 1) by_util_.emplace_back(u, h);
     }
     std::sort(by_util_.begin(), by_util_.end());
+    // The running hosts that may still take VMs (sorted; a host leaves when
+    // it is tried as under-utilised): a third of the running hosts are
+    // excluded on average, and skipping them is most of a search's cost.
+    std::vector<std::int32_t> targets;
+    for (std::int32_t h : running) {
+      if (!excluded_place[ix(h)]) targets.push_back(h);
+    }
     std::vector<std::int32_t> vms, placed;
     for (const auto& [u, under] : by_util_) {
       if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
+      if (const auto it = std::lower_bound(targets.begin(), targets.end(), under); it != targets.end() && *it == under) {
+        targets.erase(it);
+      }
       vms = view.vms_on(under);
       if (vms.empty()) continue;
       std::stable_sort(vms.begin(), vms.end(),
@@ -156,7 +168,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       bool all = true;
       for (std::int32_t v : vms) {
         view.remove(v);
-        std::int32_t h = find_host(view, v, excluded_place, running, {});
+        std::int32_t h = find_host(view, v, excluded_place, targets, {});
         if (h < 0) {
           view.add(v, under);
           all = false;
@@ -253,23 +265,41 @@ class MigrationPolicy : public ConsolidationPolicy {
       }
       return best;
     }
-    cand_.clear();
-    std::size_t i = 0, j = 0;
+    // The increases of the suitable hosts that are not excluded, then the
+    // cheapest untested one is tested until one passes; a tested candidate
+    // is set to infinity, which no power increase reaches.
+    constexpr double kOut = std::numeric_limits<double>::infinity();
+    diff_.resize(a.size() + b.size());
+    host_.resize(a.size() + b.size());
+    double* diff = diff_.data();
+    std::int32_t* host = host_.data();
+    std::size_t count = 0, i = 0, j = 0;
     while (i < a.size() || j < b.size()) {
       const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
       if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-      cand_.emplace_back(view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h)), h);
+      diff[count] = view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
+      host[count++] = h;
     }
-    while (!cand_.empty()) {
-      std::size_t k = 0;
-      for (std::size_t c = 1; c < cand_.size(); ++c) {
-        if (cand_[c].first < cand_[k].first) k = c;  // strict: the first (lowest host) among equals
+    for (;;) {
+      // The least increase (four running minima, no branches), then its
+      // first, lowest host.
+      double m0 = kOut, m1 = kOut, m2 = kOut, m3 = kOut;
+      std::size_t c = 0;
+      for (; c + 4 <= count; c += 4) {
+        m0 = std::min(m0, diff[c]);
+        m1 = std::min(m1, diff[c + 1]);
+        m2 = std::min(m2, diff[c + 2]);
+        m3 = std::min(m3, diff[c + 3]);
       }
-      const std::int32_t h = cand_[k].second;
+      for (; c < count; ++c) m0 = std::min(m0, diff[c]);
+      const double least = std::min(std::min(m0, m1), std::min(m2, m3));
+      if (least == kOut) return -1;
+      std::size_t k = 0;
+      while (diff[k] != least) ++k;
+      const std::int32_t h = host[k];
       if (view.demand(h) == 0 || !overloaded_with(view, h, v)) return h;
-      cand_.erase(cand_.begin() + static_cast<std::ptrdiff_t>(k));  // keeps host order
+      diff[k] = kOut;
     }
-    return -1;
   }
 
   std::string name_;
@@ -278,7 +308,8 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
   std::vector<double> history_, r2_, scratch_;  // MC's VMs x samples (newest first), workspace
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
-  mutable std::vector<std::pair<double, std::int32_t>> cand_;  // find_host's (increase, host), host order
+  mutable std::vector<double> diff_;        // find_host's candidates, host order: power increase,
+  mutable std::vector<std::int32_t> host_;  // and host
 };
 
 class Thr final : public MigrationPolicy {
@@ -411,12 +442,7 @@ class Spread final : public MigrationPolicy {
   }
 
   double spread_of_sorted(const double* data, std::int32_t n) const {
-    if (iqr_) {
-      const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
-      const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
-      return data[q3] - data[q1];
-    }
-    return median_abs_deviation(data, n);
+    return iqr_ ? interquartile_range_of_sorted(data, n) : median_abs_deviation_of_sorted(data, n);
   }
 
   // data: newest first, n <= 30 samples (changed: sorted).
@@ -424,37 +450,18 @@ class Spread final : public MigrationPolicy {
     while (n > 0 && data[n - 1] == 0) --n;  // MathUtil.trimZeroTail
     if (n < 12) return util > 0.7;          // the fallback: THR 0.7
     if (safety_ >= 0) {
-      const auto [lo, hi] = std::minmax_element(data, data + n);
-      if (util <= 1 - safety_ * (*hi - *lo)) return false;  // spread <= range
+      double lo = data[0], hi = data[0];  // min/max without branches
+      for (std::int32_t i = 1; i < n; ++i) {
+        lo = std::min(lo, data[i]);
+        hi = std::max(hi, data[i]);
+      }
+      if (util <= 1 - safety_ * (hi - lo)) return false;  // spread <= range
     }
     // Order statistics from the sorted values (a network sort, small_sort.h).
     sort_small(data, n);
     return util > 1 - safety_ * spread_of_sorted(data, n);
   }
 
-  // The median of sorted x (mean of the middle two for even n).
-  static double median(const double* x, std::int32_t n) {
-    if (n % 2 == 1) return x[n / 2];
-    return 0.5 * (x[n / 2 - 1] + x[n / 2]);
-  }
-
-  // The median of |med - x_i| over sorted x. The deviations of the values
-  // below the median, read downwards, and of the others, read upwards, are
-  // each already sorted (rounding is monotone), so merging the two runs up
-  // to the middle replaces a second sort; the values are the same.
-  static double median_abs_deviation(const double* x, std::int32_t n) {
-    const double med = median(x, n);
-    const auto split = static_cast<std::int32_t>(std::lower_bound(x, x + n, med) - x);
-    std::int32_t lo = split - 1, hi = split;
-    double prev = 0, cur = 0;
-    for (std::int32_t k = 0; k <= n / 2; ++k) {
-      prev = cur;
-      const bool take_lo = hi >= n || (lo >= 0 && std::abs(med - x[lo]) <= std::abs(med - x[hi]));
-      cur = take_lo ? std::abs(med - x[lo--]) : std::abs(med - x[hi++]);
-    }
-    // cur: the (n/2)-th smallest deviation, prev: the one before.
-    return n % 2 == 1 ? cur : 0.5 * (prev + cur);
-  }
   double safety_;
   bool iqr_;
   mutable std::vector<SpreadCache> cache_;  // per host, see host_spread

@@ -108,6 +108,39 @@ void apply_reflection(const double* v, double a, std::int32_t minor, double* c, 
   for (std::int32_t row = minor; row < m; ++row) c[row] -= alpha * v[row];
 }
 
+// apply_reflection on `count` columns stored `stride` apart from `first`,
+// four at a time: each column's sums keep their own order (the same bits),
+// and the four independent chains of additions overlap in the processor.
+void apply_reflection_to(const double* v, double a, std::int32_t minor, double* first, std::int32_t count,
+                         std::size_t stride, std::int32_t m) {
+  const double scale = a * v[minor];
+  std::int32_t c = 0;
+  for (; c + 4 <= count; c += 4) {
+    double* c0 = first + ix(c) * stride;
+    double* c1 = c0 + stride;
+    double* c2 = c1 + stride;
+    double* c3 = c2 + stride;
+    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (std::int32_t row = minor; row < m; ++row) {
+      a0 -= c0[row] * v[row];
+      a1 -= c1[row] * v[row];
+      a2 -= c2[row] * v[row];
+      a3 -= c3[row] * v[row];
+    }
+    a0 /= scale;
+    a1 /= scale;
+    a2 /= scale;
+    a3 /= scale;
+    for (std::int32_t row = minor; row < m; ++row) {
+      c0[row] -= a0 * v[row];
+      c1[row] -= a1 * v[row];
+      c2[row] -= a2 * v[row];
+      c3[row] -= a3 * v[row];
+    }
+  }
+  for (; c < count; ++c) apply_reflection(v, a, minor, first + ix(c) * stride, m);
+}
+
 }  // namespace
 
 bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
@@ -115,12 +148,13 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
   if (n < 2 || m < n) return false;
   const std::size_t mm = ix(m), cols = ix(n) + 1;
   // trunk: the intercept and every row, as columns, after the reflections of
-  // columns 0..i; branch: columns i+1..n for target i; then rdiag, beta.
-  scratch.resize(2 * cols * mm + 2 * cols);
+  // columns 0..i; branch: columns i+1..n for target i; then rdiag, beta, fit.
+  scratch.resize(2 * cols * mm + 2 * cols + mm);
   double* trunk = scratch.data();
   double* branch = trunk + cols * mm;
   double* rdiag = branch + cols * mm;
   double* beta = rdiag + cols;
+  double* fit = beta + cols;
   std::fill(trunk, trunk + mm, 1.0);
   std::copy(data, data + ix(n) * mm, trunk + mm);
   auto col = [&](double* base, std::size_t c) { return base + c * mm; };
@@ -130,7 +164,7 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
     double* v = col(trunk, ix(k));
     rdiag[ix(k)] = reflect_column(v, k, m);
     if (rdiag[ix(k)] == 0) return;
-    for (std::size_t c = ix(k) + 1; c < cols; ++c) apply_reflection(v, rdiag[ix(k)], k, col(trunk, c), m);
+    apply_reflection_to(v, rdiag[ix(k)], k, col(trunk, ix(k) + 1), static_cast<std::int32_t>(cols) - k - 1, mm, m);
   };
   advance(0);
   for (std::int32_t i = 0; i < n; ++i) {
@@ -146,7 +180,7 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
       double* v = design(q);
       rdiag[ix(q)] = reflect_column(v, q, m);
       if (rdiag[ix(q)] == 0) return false;  // singular: commons-math throws
-      for (std::int32_t c = q + 1; c < n; ++c) apply_reflection(v, rdiag[ix(q)], q, design(c), m);
+      if (q + 1 < n) apply_reflection_to(v, rdiag[ix(q)], q, design(q + 1), n - q - 1, mm, m);  // branch columns
     }
     // Q^T y: the reflections of minors i+1..n-1 (0..i were applied in the
     // trunk, in the same order and arithmetic as the solver's loop).
@@ -167,14 +201,19 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
     }
     // Residuals against the original design: the intercept, then rows j != i.
     const double* target = data + ix(i) * mm;
+    // Each row's fit sums its terms in the solver's order; the rows are
+    // summed side by side (contiguous, independent).
+    for (std::size_t row = 0; row < mm; ++row) fit[row] = 1.0 * beta[0];
+    std::size_t q = 1;
+    for (std::int32_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double* x = data + ix(j) * mm;
+      const double b = beta[q++];
+      for (std::size_t row = 0; row < mm; ++row) fit[row] += x[row] * b;
+    }
     double ssr = 0;
-    for (std::int32_t row = 0; row < m; ++row) {
-      double fit = 1.0 * beta[0];
-      std::size_t q = 1;
-      for (std::int32_t j = 0; j < n; ++j) {
-        if (j != i) fit += data[ix(j) * mm + ix(row)] * beta[q++];
-      }
-      const double res = target[row] - fit;
+    for (std::size_t row = 0; row < mm; ++row) {
+      const double res = target[row] - fit[row];
       ssr += res * res;
     }
     double mean = 0, sst = 0;
@@ -205,11 +244,13 @@ namespace {
 bool r_squared_gram(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                     std::vector<double>& scratch) {
   const std::size_t nn = ix(n), mm = ix(m);
-  scratch.resize(nn * mm + 2 * nn * nn + nn);
+  scratch.resize(nn * mm + 2 * nn * nn + 3 * nn);
   double* centred = scratch.data();
-  double* c = centred + nn * mm;   // correlation matrix, then its Cholesky factor (lower)
-  double* inv = c + nn * nn;       // L^-1 (lower)
-  double* norm = inv + nn * nn;
+  double* c = centred + nn * mm;   // correlation matrix, then its Cholesky factor L (lower)
+  double* upper = c + nn * nn;     // L^T (upper)
+  double* norm = upper + nn * nn;
+  double* acc = norm + nn;         // a column of L^-1 being solved
+  double* recip = acc + nn;        // 1 / L_kk
   for (std::size_t i = 0; i < nn; ++i) {
     double mean = 0;
     for (std::size_t k = 0; k < mm; ++k) mean += data[i * mm + k];
@@ -224,37 +265,82 @@ bool r_squared_gram(const double* data, std::int32_t n, std::int32_t m, std::vec
     norm[i] = std::sqrt(ss);
   }
   for (std::size_t i = 0; i < nn; ++i) {
-    for (std::size_t j = 0; j <= i; ++j) {
-      double dot = 0;
-      for (std::size_t k = 0; k < mm; ++k) dot += centred[i * mm + k] * centred[j * mm + k];
-      c[i * nn + j] = dot / (norm[i] * norm[j]);
+    const double* xi = centred + i * mm;
+    std::size_t j = 0;
+    for (; j + 4 <= i + 1; j += 4) {  // four dot products at once: independent sums overlap
+      const double* x0 = centred + j * mm;
+      double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      for (std::size_t k = 0; k < mm; ++k) {
+        d0 += xi[k] * x0[k];
+        d1 += xi[k] * x0[mm + k];
+        d2 += xi[k] * x0[2 * mm + k];
+        d3 += xi[k] * x0[3 * mm + k];
+      }
+      c[i * nn + j] = d0 / (norm[i] * norm[j]);
+      c[i * nn + j + 1] = d1 / (norm[i] * norm[j + 1]);
+      c[i * nn + j + 2] = d2 / (norm[i] * norm[j + 2]);
+      c[i * nn + j + 3] = d3 / (norm[i] * norm[j + 3]);
+    }
+    for (; j <= i; ++j) {
+      const double* xj = centred + j * mm;
+      double even = 0, odd = 0;  // two sums overlap
+      std::size_t k = 0;
+      for (; k + 2 <= mm; k += 2) {
+        even += xi[k] * xj[k];
+        odd += xi[k + 1] * xj[k + 1];
+      }
+      if (k < mm) even += xi[k] * xj[k];
+      c[i * nn + j] = (even + odd) / (norm[i] * norm[j]);
     }
   }
   for (std::size_t j = 0; j < nn; ++j) {  // Cholesky, in place, lower triangle
-    double d = c[j * nn + j];
-    for (std::size_t k = 0; k < j; ++k) d -= c[j * nn + k] * c[j * nn + k];
+    const double* lj = c + j * nn;
+    double d = lj[j];
+    for (std::size_t k = 0; k < j; ++k) d -= lj[k] * lj[k];
     if (!(d > 1e-4)) return false;  // then some R^2 > 1 - 1e-4 anyway
     const double l = std::sqrt(d);
     c[j * nn + j] = l;
-    for (std::size_t i = j + 1; i < nn; ++i) {
+    upper[j * nn + j] = l;
+    std::size_t i = j + 1;
+    for (; i + 2 <= nn; i += 2) {  // two rows at once: independent sums overlap
+      double* l0 = c + i * nn;
+      double* l1 = l0 + nn;
+      double x0 = l0[j], x1 = l1[j];
+      for (std::size_t k = 0; k < j; ++k) {
+        x0 -= l0[k] * lj[k];
+        x1 -= l1[k] * lj[k];
+      }
+      l0[j] = x0 / l;
+      l1[j] = x1 / l;
+      upper[j * nn + i] = l0[j];
+      upper[j * nn + i + 1] = l1[j];
+    }
+    for (; i < nn; ++i) {
       double x = c[i * nn + j];
-      for (std::size_t k = 0; k < j; ++k) x -= c[i * nn + k] * c[j * nn + k];
+      for (std::size_t k = 0; k < j; ++k) x -= c[i * nn + k] * lj[k];
       c[i * nn + j] = x / l;
+      upper[j * nn + i] = c[i * nn + j];
     }
   }
-  for (std::size_t j = 0; j < nn; ++j) {  // L^-1 by forward substitution, column j
-    for (std::size_t i = j; i < nn; ++i) {
-      double x = i == j ? 1.0 : 0.0;
-      for (std::size_t k = j; k < i; ++k) x -= c[i * nn + k] * inv[k * nn + j];
-      inv[i * nn + j] = x / c[i * nn + i];
-    }
-  }
+  // (C^-1)_jj = |L^-1 e_j|^2: forward substitution for column j of L^-1,
+  // each solved entry subtracted from the rows below at once (a row of
+  // upper = L^T, contiguous) instead of a dot product per entry.
+  // The reciprocals of L's diagonal keep divisions off the chain from one
+  // solved entry to the next.
+  for (std::size_t k = 0; k < nn; ++k) recip[k] = 1 / upper[k * nn + k];
   r2.assign(nn, 0);
-  for (std::size_t i = 0; i < nn; ++i) {
-    double cinv = 0;  // (C^-1)_ii = sum_k (L^-1)_ki^2
-    for (std::size_t k = i; k < nn; ++k) cinv += inv[k * nn + i] * inv[k * nn + i];
-    r2[i] = 1 - 1 / cinv;
-    if (r2[i] > 1 - 1e-4) return false;
+  for (std::size_t j = 0; j < nn; ++j) {
+    std::fill(acc + j, acc + nn, 0.0);
+    acc[j] = 1;
+    double cinv = 0;
+    for (std::size_t k = j; k < nn; ++k) {
+      const double x = acc[k] * recip[k];
+      cinv += x * x;
+      const double* u = upper + k * nn;
+      for (std::size_t r = k + 1; r < nn; ++r) acc[r] -= u[r] * x;
+    }
+    r2[j] = 1 - 1 / cinv;
+    if (r2[j] > 1 - 1e-4) return false;
   }
   return true;
 }

@@ -1,0 +1,71 @@
+// Order statistics of a sorted sample, as CloudSim's MathUtil computes them
+// for the IQR and MAD overload detectors (the sort itself: small_sort.h).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace fleetopt::consolidate {
+
+// The median of sorted x[0..n) (mean of the middle two for even n), n >= 1.
+inline double median_of_sorted(const double* x, std::int32_t n) {
+  if (n % 2 == 1) return x[n / 2];
+  return 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+// MathUtil.iqr: the third minus the first quartile, at the rounded indices
+// round(3(n + 1) / 4) and round((n + 1) / 4) (1-based), n >= 3.
+inline double interquartile_range_of_sorted(const double* x, std::int32_t n) {
+  const auto q1 = static_cast<std::int32_t>(std::lround(0.25 * (n + 1))) - 1;
+  const auto q3 = static_cast<std::int32_t>(std::lround(0.75 * (n + 1))) - 1;
+  return x[q3] - x[q1];
+}
+
+namespace detail {
+
+// The deviations from `med` of sorted x below it (a, read downwards) and at
+// or above it (b, read upwards): each run is sorted ascending, as rounding
+// is monotone.
+struct DeviationRuns {
+  const double* x;
+  double med;
+  std::int32_t p, q;  // lengths of a and b
+  double a(std::int32_t t) const { return med - x[p - 1 - t]; }
+  double b(std::int32_t t) const { return x[p + t] - med; }
+  // The k-th smallest (1-based, 1 <= k <= p + q) of both runs together:
+  // binary search for the count i taken from a, the smallest with
+  // a(i) >= b(k - i - 1). A handful of steps instead of a k-step merge whose
+  // branches the processor cannot predict.
+  double kth(std::int32_t k) const {
+    std::int32_t lo = std::max(0, k - q), hi = std::min(k, p);
+    while (lo < hi) {
+      const std::int32_t i = (lo + hi) / 2;
+      if (a(i) < b(k - i - 1)) {
+        lo = i + 1;
+      } else {
+        hi = i;
+      }
+    }
+    const std::int32_t j = k - lo;
+    if (lo == 0) return b(j - 1);
+    if (j == 0) return a(lo - 1);
+    return std::max(a(lo - 1), b(j - 1));
+  }
+};
+
+}  // namespace detail
+
+// MathUtil.mad: the median of |x_i - median(x)| over sorted x[0..n), n >= 1.
+// The middle deviations come from the two sorted runs either side of the
+// median, so no second sort is needed; being order statistics, they are
+// the values a sort of the deviations would give.
+inline double median_abs_deviation_of_sorted(const double* x, std::int32_t n) {
+  const double med = median_of_sorted(x, n);
+  const auto split = static_cast<std::int32_t>(std::lower_bound(x, x + n, med) - x);
+  const detail::DeviationRuns runs{x, med, split, n - split};
+  const double upper = runs.kth(n / 2 + 1);
+  return n % 2 == 1 ? upper : 0.5 * (runs.kth(n / 2) + upper);
+}
+
+}  // namespace fleetopt::consolidate
