@@ -212,7 +212,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     const auto& list = view.vms_on(h);
     if (selection_ == Selection::kRs) return list[static_cast<std::size_t>(rng_.below(list.size()))];
     if (selection_ == Selection::kMc) {
-      if (std::int32_t row = max_correlation(view.state(), list); row >= 0) return list[ix(row)];
+      if (std::int32_t row = max_correlation(view, h, list); row >= 0) return list[ix(row)];
     }
     std::int32_t pick = -1;
     double best = 0;
@@ -226,15 +226,61 @@ class MigrationPolicy : public ConsolidationPolicy {
     return pick;
   }
 
-  // MC's choice among `list` (an index into it), or -1 for the fallback.
-  std::int32_t max_correlation(const DcState& state, const std::vector<std::int32_t>& list) {
+  // MC's choice among `list` (host h's VMs; an index into it), or -1 for the
+  // fallback. The VMs leave an overloaded host one by one (six selections a
+  // host on average), so the correlation matrix of the VMs there at the
+  // first selection is kept, and each later selection takes its submatrix
+  // instead of recomputing it (the Cholesky factor is recomputed: same error
+  // bound as a fresh matrix, so the same choices).
+  std::int32_t max_correlation(const DcView& view, std::int32_t h, const std::vector<std::int32_t>& list) {
+    const DcState& state = view.state();
     const auto n = static_cast<std::int32_t>(list.size());
     const std::int32_t m = std::min(kVmHistory, state.step() + 1);
+    if (n < 2 || m < n) return -1;  // CloudSim's fallback, before any work
+    McHost& c = mc_host_;
+    const auto find_rows = [&] {
+      rows_.resize(ix(n));
+      for (std::int32_t r = 0; r < n; ++r) {
+        const auto it = std::find(c.vms.begin(), c.vms.end(), list[ix(r)]);
+        if (it == c.vms.end()) return false;
+        rows_[ix(r)] = static_cast<std::int32_t>(it - c.vms.begin());
+      }
+      return true;
+    };
+    // Kept matrices apply if they are this round's, for this host and
+    // history length, cover list, and (where the shortcut may apply now)
+    // have the correlation matrix: the first selection may have had too
+    // many VMs for it.
+    const bool kept = c.view == view.id() && c.host == h && c.m == m && (c.has_corr || m <= n ||
+                      static_cast<std::int32_t>(c.vms.size()) == n) && find_rows();
+    if (!kept) {
+      c.view = view.id();
+      c.host = h;
+      c.m = m;
+      c.vms = list;
+      c.history.resize(ix(n) * ix(m));
+      for (std::int32_t r = 0; r < n; ++r) {
+        for (std::int32_t i = 0; i < m; ++i) c.history[ix(r) * ix(m) + ix(i)] = state.past_util(list[ix(r)], i);
+      }
+      c.has_corr = m > n && correlation_matrix(c.history.data(), n, m, c.corr, scratch_);
+      find_rows();
+    }
+    const auto n0 = static_cast<std::int32_t>(c.vms.size());
     history_.resize(ix(n) * ix(m));
     for (std::int32_t r = 0; r < n; ++r) {
-      for (std::int32_t i = 0; i < m; ++i) history_[ix(r) * ix(m) + ix(i)] = state.past_util(list[ix(r)], i);
+      std::copy_n(c.history.begin() + static_cast<std::ptrdiff_t>(ix(rows_[ix(r)]) * ix(m)), m,
+                  history_.begin() + static_cast<std::ptrdiff_t>(ix(r) * ix(m)));
     }
-    return max_correlation_row(history_.data(), n, m, r2_, scratch_);
+    const bool use_corr = c.has_corr && m > n;
+    if (use_corr) {
+      sub_corr_.resize(ix(n) * ix(n));
+      for (std::int32_t r = 0; r < n; ++r) {
+        for (std::int32_t q = 0; q < n; ++q) {
+          sub_corr_[ix(r) * ix(n) + ix(q)] = c.corr[ix(rows_[ix(r)]) * ix(n0) + ix(rows_[ix(q)])];
+        }
+      }
+    }
+    return max_correlation_row(history_.data(), n, m, use_corr ? sub_corr_.data() : nullptr, r2_, scratch_);
   }
 
   // Power-aware best fit: least power increase among suitable hosts that the
@@ -307,6 +353,17 @@ class MigrationPolicy : public ConsolidationPolicy {
   Rng rng_;
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
   std::vector<double> history_, r2_, scratch_;  // MC's VMs x samples (newest first), workspace
+  // MC: the VMs on the host of the last selection when the first of its
+  // selections in a round ran, their histories and correlation matrix.
+  struct McHost {
+    std::uint64_t view = 0;
+    std::int32_t host = -1, m = 0;
+    std::vector<std::int32_t> vms;
+    std::vector<double> history, corr;
+    bool has_corr = false;
+  } mc_host_;
+  std::vector<std::int32_t> rows_;
+  std::vector<double> sub_corr_;
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
   mutable std::vector<double> diff_;        // find_host's candidates, host order: power increase,
   mutable std::vector<std::int32_t> host_;  // and host

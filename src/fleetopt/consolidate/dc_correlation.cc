@@ -228,29 +228,14 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
   return true;
 }
 
-namespace {
-
-// The R^2 of every row from the centred Gram matrix: regressing centred row
-// i on the other centred rows leaves a residual sum of squares of
-// 1 / (G^-1)_ii, so R^2_i = 1 - 1 / (G_ii (G^-1)_ii) -- one O(m n^2 + n^3)
-// pass instead of the O(m n^3) decompositions. Rounding differs from
-// commons-math's, so it only decides where that cannot matter: false (use
-// the exact path) for a near-constant row, a non-positive Cholesky pivot, or
-// any R^2 above 1 - 1e-4 (then the correlation matrix may be too
-// ill-conditioned for the bound below). Otherwise the correlation matrix C
-// has trace(C^-1) = sum 1 / (1 - R^2_i) <= n 1e4, so its condition number
-// is below n^2 1e4 <= 1e7 and every R^2 here is within ~1e-9 of the exact
-// one.
-bool r_squared_gram(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
-                    std::vector<double>& scratch) {
+bool correlation_matrix(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& corr,
+                        std::vector<double>& scratch) {
   const std::size_t nn = ix(n), mm = ix(m);
-  scratch.resize(nn * mm + 2 * nn * nn + 3 * nn);
+  scratch.resize(nn * mm + nn);
+  corr.resize(nn * nn);
   double* centred = scratch.data();
-  double* c = centred + nn * mm;   // correlation matrix, then its Cholesky factor L (lower)
-  double* upper = c + nn * nn;     // L^T (upper)
-  double* norm = upper + nn * nn;
-  double* acc = norm + nn;         // a column of L^-1 being solved
-  double* recip = acc + nn;        // 1 / L_kk
+  double* norm = centred + nn * mm;
+  double* c = corr.data();
   for (std::size_t i = 0; i < nn; ++i) {
     double mean = 0;
     for (std::size_t k = 0; k < mm; ++k) mean += data[i * mm + k];
@@ -293,6 +278,34 @@ bool r_squared_gram(const double* data, std::int32_t n, std::int32_t m, std::vec
       c[i * nn + j] = (even + odd) / (norm[i] * norm[j]);
     }
   }
+  for (std::size_t i = 0; i < nn; ++i) {
+    for (std::size_t j = i + 1; j < nn; ++j) c[i * nn + j] = c[j * nn + i];
+  }
+  return true;
+}
+
+namespace {
+
+// The R^2 of every row from the correlation matrix C of the rows (centred
+// and scaled): regressing centred row i on the other centred rows leaves a
+// residual sum of squares of 1 / (G^-1)_ii for the Gram matrix G, so
+// R^2_i = 1 - 1 / (C_ii (C^-1)_ii) = 1 - 1 / (C^-1)_ii -- an O(n^3) pass
+// (plus O(m n^2) for C) instead of the O(m n^3) decompositions. Rounding
+// differs from commons-math's, so it only decides where that cannot matter:
+// false (use the exact path) for a non-positive Cholesky pivot or any R^2
+// above 1 - 1e-4 (then C may be too ill-conditioned for the bound below).
+// Otherwise trace(C^-1) = sum 1 / (1 - R^2_i) <= n 1e4, so C's condition
+// number is below n^2 1e4 <= 1e7 and every R^2 here is within ~1e-9 of the
+// exact one.
+bool r_squared_from_correlation(const double* corr, std::int32_t n, std::vector<double>& r2,
+                                std::vector<double>& scratch) {
+  const std::size_t nn = ix(n);
+  scratch.resize(2 * nn * nn + 2 * nn);
+  double* c = scratch.data();      // C, then its Cholesky factor L (lower)
+  double* upper = c + nn * nn;     // L^T (upper)
+  double* acc = upper + nn * nn;   // a column of L^-1 being solved
+  double* recip = acc + nn;        // 1 / L_kk
+  std::copy(corr, corr + nn * nn, c);
   for (std::size_t j = 0; j < nn; ++j) {  // Cholesky, in place, lower triangle
     const double* lj = c + j * nn;
     double d = lj[j];
@@ -349,11 +362,19 @@ bool r_squared_gram(const double* data, std::int32_t n, std::int32_t m, std::vec
 
 std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                                  std::vector<double>& scratch) {
+  if (n < 2 || m <= n) return max_correlation_row(data, n, m, nullptr, r2, scratch);
+  std::vector<double> corr;
+  const bool ok = correlation_matrix(data, n, m, corr, scratch);
+  return max_correlation_row(data, n, m, ok ? corr.data() : nullptr, r2, scratch);
+}
+
+std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, const double* corr,
+                                 std::vector<double>& r2, std::vector<double>& scratch) {
   if (n < 2 || m < n) return -1;
   // Fast path: a clear winner (ahead of the runner-up by far more than the
   // fast R^2's error) is CloudSim's winner too, and a well-conditioned
   // design makes none of CloudSim's regressions throw.
-  if (m > n && r_squared_gram(data, n, m, r2, scratch)) {
+  if (m > n && corr != nullptr && r_squared_from_correlation(corr, n, r2, scratch)) {
     std::int32_t best = 0;
     double first = r2[0], second = -1;
     for (std::int32_t i = 1; i < n; ++i) {

@@ -45,4 +45,17 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
 std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                                  std::vector<double>& scratch);
 
+// The Pearson correlation matrix of the n rows of `data` (n x n, row-major,
+// symmetric), or false if a row is (near-)constant (then the shortcut does
+// not apply). A subset of the rows has the submatrix as its own: a caller
+// that drops rows one by one (the VMs leaving an overloaded host) computes
+// it once.
+bool correlation_matrix(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& corr,
+                        std::vector<double>& scratch);
+
+// max_correlation_row with the rows' correlation matrix given (nullptr: the
+// shortcut is not taken), in the rows' order; the same answer.
+std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, const double* corr,
+                                 std::vector<double>& r2, std::vector<double>& scratch);
+
 }  // namespace fleetopt::consolidate
