@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 #include "fleetopt/core/rng.h"
@@ -12,7 +13,7 @@ namespace {
 
 // Every length 0..32, with ties (values on a 1% grid, as PlanetLab's) and
 // without, sorts as std::sort does.
-TEST(SmallSort, SortsLikeStdSort) {
+void expect_sorts_like_std_sort(void (*sort)(double (&)[32], std::int32_t)) {
   Rng rng(3);
   for (std::int32_t n = 0; n <= 32; ++n) {
     for (int trial = 0; trial < 200; ++trial) {
@@ -23,11 +24,25 @@ TEST(SmallSort, SortsLikeStdSort) {
         expected.push_back(x[i]);
       }
       std::sort(expected.begin(), expected.end());
-      sort_small(x, n);
+      sort(x, n);
       ASSERT_EQ(std::vector<double>(x, x + n), expected) << "n=" << n << " trial=" << trial;
     }
   }
 }
+
+TEST(SmallSort, SortsLikeStdSort) { expect_sorts_like_std_sort(sort_small); }
+
+TEST(SmallSort, PortableNetworkSortsLikeStdSort) { expect_sorts_like_std_sort(sort_small_network); }
+
+#if FLEETOPT_SMALL_SORT_AVX2
+TEST(SmallSort, Avx2NetworkSortsLikeStdSort) {
+  if (!detail::cpu_has_avx2()) GTEST_SKIP() << "this processor has no AVX2; sort_small uses the portable network";
+  expect_sorts_like_std_sort([](double (&x)[32], std::int32_t n) {
+    std::fill(x + n, x + 32, std::numeric_limits<double>::infinity());
+    detail::sort32_avx2(x);
+  });
+}
+#endif
 
 }  // namespace
 }  // namespace fleetopt::consolidate
