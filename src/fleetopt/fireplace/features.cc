@@ -83,23 +83,29 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
     recent_mem[0] = ratio(mem_on * cluster.used(host)[kMem], cap[kMem]);
     available = 1;
   } else {
-    for (int b = 0; b < available; ++b) {
-      recent_cpu[static_cast<std::size_t>(b)] = history->at(host, b, kCpu);
-      recent_mem[static_cast<std::size_t>(b)] = use_mem_ ? history->at(host, b, kMem) : 0.f;
-    }
+    history->copy_recent(host, available, kCpu, recent_cpu.data());
+    if (use_mem_) history->copy_recent(host, available, kMem, recent_mem.data());
   }
 
   float* out = row;
+  // The windows are nested (the newest 6, 24, 72 samples), so each one's
+  // sorted CPU samples are the previous window's merged with its own sorted
+  // older part: one sort of 72 samples in all instead of 6 + 24 + 72.
+  int sorted = 0;  // cpu_[0, sorted) holds the previous window, sorted
   for (int w : kWindows) {
     const int n = std::min(w, available);
-    std::copy_n(recent_cpu.begin(), n, cpu_.begin());
-    std::copy_n(recent_mem.begin(), n, mem_.begin());
-    std::sort(cpu_.begin(), cpu_.begin() + n);
+    if (n > sorted) {
+      std::copy(recent_cpu.begin() + sorted, recent_cpu.begin() + n, older_.begin());
+      std::sort(older_.begin(), older_.begin() + (n - sorted));
+      std::merge(cpu_.begin(), cpu_.begin() + sorted, older_.begin(), older_.begin() + (n - sorted), merged_.begin());
+      std::copy_n(merged_.begin(), n, cpu_.begin());
+      sorted = n;
+    }
     float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
     for (int i = 0; i < n; ++i) {
       cpu_sum += cpu_[static_cast<std::size_t>(i)];
-      mem_sum += mem_[static_cast<std::size_t>(i)];
-      mem_peak = std::max(mem_peak, mem_[static_cast<std::size_t>(i)]);
+      mem_sum += recent_mem[static_cast<std::size_t>(i)];
+      mem_peak = std::max(mem_peak, recent_mem[static_cast<std::size_t>(i)]);
     }
     const float cpu_peak = cpu_[static_cast<std::size_t>(n - 1)];
     *out++ = rank(cpu_.data(), n, 10);

@@ -73,7 +73,8 @@ class FeatureBuilder {
  private:
   void absolute(const PlacementContext& ctx, std::int32_t host, float* row);
   bool use_mem_ = true;
-  std::array<float, kHistorySteps> cpu_{}, mem_{};
+  // A window's sorted CPU samples; the next window's older samples; merge output.
+  std::array<float, kHistorySteps> cpu_{}, older_{}, merged_{};
 };
 
 }  // namespace fleetopt::fireplace

@@ -22,6 +22,16 @@ void HostHistory::recent(std::int32_t h, int n, int d, std::vector<float>& out) 
   for (int b = 0; b < n; ++b) out[static_cast<std::size_t>(b)] = at(h, b, d);
 }
 
+void HostHistory::copy_recent(std::int32_t h, int n, int d, float* out) const {
+  const auto hh = static_cast<std::size_t>(h);
+  const float* row = (d == kMem ? mem_.data() : cpu_.data()) + hh * static_cast<std::size_t>(steps_);
+  int pos = head_[hh] - 1;
+  for (int b = 0; b < n; ++b) {
+    if (pos < 0) pos += steps_;
+    out[b] = row[pos--];
+  }
+}
+
 void HostHistory::push(std::int32_t h, float cpu, float mem) {
   auto hh = static_cast<std::size_t>(h);
   std::size_t i = hh * static_cast<std::size_t>(steps_) + static_cast<std::size_t>(head_[hh]);

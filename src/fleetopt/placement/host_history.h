@@ -20,6 +20,8 @@ class HostHistory {
   float at(std::int32_t h, int back, int d) const;
   // Copies the most recent n samples (n <= count) of dimension d into out.
   void recent(std::int32_t h, int n, int d, std::vector<float>& out) const;
+  // The same into out[0, n), newest first, without a call per sample.
+  void copy_recent(std::int32_t h, int n, int d, float* out) const;
 
   void push(std::int32_t h, float cpu, float mem);
   void reset_host(std::int32_t h) { count_[static_cast<std::size_t>(h)] = 0; }
