@@ -104,7 +104,8 @@ class MigrationPolicy : public ConsolidationPolicy {
     // comparison in host order. `occupied` stays sorted.
     std::vector<std::int32_t> occupied, empties;
     for (std::int32_t h = 0; h < hosts; ++h) {
-      if (!view.vms_on(h).empty() && !excluded_place[ix(h)]) occupied.push_back(h);  // none gets excluded
+      // Excluded here are the overloaded hosts, a set fixed for these moves.
+      if (!view.vms_on(h).empty() && !excluded_place[ix(h)]) occupied.push_back(h);
     }
     std::vector<std::int32_t> first_empty(s.host_types.size(), 0);
     auto next_empty = [&](std::size_t type) {
@@ -147,8 +148,8 @@ class MigrationPolicy : public ConsolidationPolicy {
     }
     std::sort(by_util_.begin(), by_util_.end());
     // The running hosts that may still take VMs (sorted; a host leaves when
-    // it is tried as under-utilised): a third of the running hosts are
-    // excluded on average, and skipping them is most of a search's cost.
+    // it is tried as under-utilised): on average a third of the running
+    // hosts are excluded, and every search would check them again.
     std::vector<std::int32_t> targets;
     for (std::int32_t h : running) {
       if (!excluded_place[ix(h)]) targets.push_back(h);
