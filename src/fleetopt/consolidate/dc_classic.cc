@@ -443,9 +443,6 @@ class Spread final : public MigrationPolicy {
     for (std::int32_t i = 0; i < n; ++i) data[i] = view.history(h, i);
     return overloaded(data, n, view.util(h));
   }
-  // As add, is_overloaded, remove would compute, without editing the view;
-  // the spread (IQR or MAD) is at most the range, which settles most cases
-  // without sorting.
   // As add, is_overloaded, remove would compute, without editing the view.
   // Order statistics move by at most the range r of what is added (adding w
   // shifts each by between min w and max w), so the IQR and the MAD of the
