@@ -35,21 +35,6 @@ struct TrainFireplaceArgs {
   SimOptions sim;  // overcommit, seed, json (its workload and host fields are unused)
 };
 
-// --host given once applies to every --workload; given once per --workload,
-// the i-th to the i-th (sources of different host sizes); not given, each
-// workload rolls out on its own default host.
-std::vector<Resources> hosts_per_workload(const std::vector<std::string>& hosts, std::size_t workloads) {
-  if (hosts.size() > 1 && hosts.size() != workloads) {
-    throw InputError::field("--host", fmt::format("give one host for every workload or one per --workload "
-                                                  "({} workloads, {} hosts)", workloads, hosts.size()));
-  }
-  std::vector<Resources> out(workloads);
-  for (std::size_t i = 0; i < workloads && !hosts.empty(); ++i) {
-    out[i] = parse_resources(hosts[hosts.size() == 1 ? 0 : i], "--host");
-  }
-  return out;
-}
-
 void print_result(const nlohmann::json& j, bool json, const std::string& heading,
                   const std::vector<std::string>& columns, const nlohmann::json& rows) {
   if (json) {

@@ -24,12 +24,15 @@ struct TrainRankerArgs {
   int rollouts = 2;
   int dagger = 1;
   int hosts = 0;
+  std::vector<double> fleet_scales{1.0};
   int rounds = 60;
+  int bag = 1;
   int depth = 6;
   double eta = 0.15;
   double overload_limit = 0.01;
   double validation_share = 0.2;
-  SimOptions sim;  // host, overcommit, seed, json (its workload field is unused)
+  std::vector<std::string> host_specs;  // --host: none, one for every workload, or one per workload
+  SimOptions sim;  // overcommit, seed, json (its workload and host fields are unused)
 };
 
 void run(const TrainRankerArgs& args, const GlobalOptions& global) {
@@ -39,18 +42,21 @@ void run(const TrainRankerArgs& args, const GlobalOptions& global) {
   o.rollouts = args.rollouts;
   o.dagger = args.dagger;
   o.hosts = args.hosts;
+  o.fleet_scales = args.fleet_scales;
   o.rounds = args.rounds;
+  o.bag = args.bag;
   o.depth = args.depth;
   o.eta = args.eta;
   o.overload_limit = args.overload_limit;
   o.validation_share = args.validation_share;
   o.seed = args.sim.seed;
   o.sim = args.sim.config();
+  const std::vector<Resources> hosts = hosts_per_workload(args.host_specs, args.workloads.size());
   std::vector<Workload> loaded;
   loaded.reserve(args.workloads.size());
   for (const auto& spec : args.workloads) loaded.push_back(load_for_command(spec, global, args.sim.json));
   std::vector<fireplace::NamedWorkload> named;
-  for (std::size_t i = 0; i < loaded.size(); ++i) named.push_back({args.workloads[i], &loaded[i]});
+  for (std::size_t i = 0; i < loaded.size(); ++i) named.push_back({args.workloads[i], &loaded[i], hosts[i]});
 
   fireplace::RankerTrainResult r = fireplace::train_ranker(named, o);
   fireplace::RankerModel::save(args.out, r.info, r.xgboost_model);
@@ -81,7 +87,14 @@ void add_train_ranker_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--hosts", args->hosts, "roll out on this many hosts (default: the teacher's fleet size)")
       ->check(CLI::Range(0, static_cast<int>(limits::kMaxHosts)));
+  cmd->add_option("--fleet-scales", args->fleet_scales,
+                  "also roll out on ceil(scale x that fleet) hosts, per scale (e.g. 1,2)")
+      ->delimiter(',')
+      ->capture_default_str();
   cmd->add_option("--rounds", args->rounds, "boosting rounds (trees)")->capture_default_str();
+  cmd->add_option("--bag", args->bag,
+                  "train this many models (seeds SEED, SEED+1000, ...) and sum their trees")
+      ->capture_default_str();
   cmd->add_option("--depth", args->depth, "tree depth")->capture_default_str();
   cmd->add_option("--eta", args->eta, "learning rate")->capture_default_str();
   cmd->add_option("--overload-limit", args->overload_limit, "overload limit that sets the rollout fleet size")
@@ -89,7 +102,9 @@ void add_train_ranker_command(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--validation-share", args->validation_share, "share of the last arrivals held out")
       ->capture_default_str();
-  cmd->add_option("--host", args->sim.host, "host capacity, e.g. cpu=32,mem=128 (default: the workload's)");
+  cmd->add_option("--host", args->host_specs,
+                  "host capacity, e.g. cpu=32,mem=128: once for every workload, or once per --workload in "
+                  "their order (default: each workload's own default host)");
   cmd->add_option("--overcommit", args->sim.overcommit, "admission overcommit ratio per resource")
       ->capture_default_str();
   cmd->add_option("--seed", args->sim.seed, "random seed")->capture_default_str();

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "fleetopt/core/data_dir.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/trace/workload_spec.h"
@@ -53,6 +55,18 @@ Workload load_for_command(const std::string& spec, const GlobalOptions& global, 
     if (!text.empty()) std::fprintf(stderr, "%s", text.c_str());
   }
   return w;
+}
+
+std::vector<Resources> hosts_per_workload(const std::vector<std::string>& hosts, std::size_t workloads) {
+  if (hosts.size() > 1 && hosts.size() != workloads) {
+    throw InputError::field("--host", fmt::format("give one host for every workload or one per --workload "
+                                                  "({} workloads, {} hosts)", workloads, hosts.size()));
+  }
+  std::vector<Resources> out(workloads);
+  for (std::size_t i = 0; i < workloads && !hosts.empty(); ++i) {
+    out[i] = parse_resources(hosts[hosts.size() == 1 ? 0 : i], "--host");
+  }
+  return out;
 }
 
 nlohmann::json metrics_json(const SimMetrics& m) {

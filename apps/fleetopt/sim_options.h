@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,12 @@ struct SimOptions {
 // Loads the workload named by spec, printing what the reader could not read
 // (with file and line) to stderr, unless quiet.
 Workload load_for_command(const std::string& spec, const GlobalOptions& global, bool quiet);
+
+// For the trainers' --host: given once, it applies to every --workload;
+// given once per --workload, the i-th to the i-th (sources of different host
+// sizes); not given, each workload rolls out on its own default host (all
+// zero). Throws InputError naming --host on any other count.
+std::vector<Resources> hosts_per_workload(const std::vector<std::string>& hosts, std::size_t workloads);
 
 nlohmann::json metrics_json(const SimMetrics& m);
 nlohmann::json sizing_json(const std::string& policy, const SizingResult& r);

@@ -98,4 +98,23 @@ TEST(TrainFireplaceHosts, OneHostPerWorkloadOrOneForAll) {
   EXPECT_NE(r.out.find("2 workloads, 3 hosts"), std::string::npos) << r.out;
 }
 
+TEST(TrainRankerHosts, OneHostPerWorkloadOrOneForAll) {
+  fleetopt::ScratchDir scratch("cli_train_ranker_hosts");
+  const std::string model = scratch.path("r.json");
+  const std::string base = "train-ranker -w synthetic:@vms=120@hours=6@seed=1 -w synthetic:@vms=120@hours=6@seed=2"
+                           " --out " + model + " --rollouts 1 --dagger 0 --rounds 5 --candidates prefilter=4 --json";
+  auto j = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64 --host cpu=64,mem=256"));
+  ASSERT_EQ(j["rollout_host_capacity"].size(), 2u);
+  EXPECT_EQ(j["rollout_host_capacity"][0]["cpu"], 16);
+  EXPECT_EQ(j["rollout_host_capacity"][1]["cpu"], 64);
+  EXPECT_EQ(j["training"]["rollout_host_capacity"], j["rollout_host_capacity"]);
+  // Four times the host: fewer hosts for a workload of the same kind.
+  EXPECT_GT(j["rollout_hosts"][0].get<int>(), j["rollout_hosts"][1].get<int>());
+  auto all = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64"));
+  EXPECT_EQ(all["rollout_host_capacity"][1]["cpu"], 16);
+  auto r = run_fleetopt(base + " --host cpu=16 --host cpu=32 --host cpu=64");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("2 workloads, 3 hosts"), std::string::npos) << r.out;
+}
+
 }  // namespace

@@ -205,6 +205,78 @@ TEST(FirePlaceRanker, TrainingOptionsAreChecked) {
   o.rounds = 5;
   o.candidates = {CandidateSet::Kind::kPrefilter, 1};
   EXPECT_THROW(train_ranker({{"w", &w}}, o), InputError);
+  o.candidates = {CandidateSet::Kind::kPrefilter, 4};
+  o.bag = 0;
+  EXPECT_THROW(train_ranker({{"w", &w}}, o), InputError);
+  o.bag = 1;
+  o.fleet_scales = {};
+  EXPECT_THROW(train_ranker({{"w", &w}}, o), InputError);
+  o.fleet_scales = {1, 0};
+  EXPECT_THROW(train_ranker({{"w", &w}}, o), InputError);
+}
+
+RankerTrainOptions small_options() {
+  RankerTrainOptions o;
+  o.candidates = {CandidateSet::Kind::kPrefilter, 4};
+  o.hosts = 8;
+  o.rollouts = 1;
+  o.dagger = 1;
+  o.rounds = 4;
+  o.sim.overcommit = make_resources(1000, 1000);
+  return o;
+}
+
+nlohmann::json trees_of(const nlohmann::json& xgboost_model) {
+  return xgboost_model["learner"]["gradient_booster"]["model"]["trees"];
+}
+
+TEST(FirePlaceRanker, ABagSumsTheTreesOfItsMembers) {
+  Workload w = testing::constant_usage_workload(240, 5);
+  RankerTrainOptions o = small_options();
+  const RankerTrainResult one = train_ranker({{"w", &w}}, o);
+  o.seed = 1001;  // the bag's second member
+  const RankerTrainResult second = train_ranker({{"w", &w}}, o);
+  o.seed = 1;
+  o.bag = 2;
+  const RankerTrainResult bag = train_ranker({{"w", &w}}, o);
+  const nlohmann::json trees = trees_of(bag.xgboost_model);
+  ASSERT_EQ(trees.size(), 8u);
+  ASSERT_EQ(bag.xgboost_model["learner"]["gradient_booster"]["model"]["tree_info"].size(), 8u);
+  for (std::size_t t = 0; t < 4; ++t) {
+    nlohmann::json a = trees[t], b = trees[t + 4], first = trees_of(one.xgboost_model)[t],
+                   other = trees_of(second.xgboost_model)[t];
+    EXPECT_EQ(a["id"], t);
+    EXPECT_EQ(b["id"], t + 4);
+    for (auto* j : {&a, &b, &first, &other}) j->erase("id");
+    EXPECT_EQ(a, first) << "tree " << t;
+    EXPECT_EQ(b, other) << "tree " << t;
+  }
+  // The saved bag loads and scores as the sum of its members.
+  const RankerModel m = RankerModel::from_json(RankerModel::to_json(bag.info, bag.xgboost_model), "bag");
+  const RankerModel m1 = RankerModel::from_json(RankerModel::to_json(one.info, one.xgboost_model), "one");
+  const RankerModel m2 = RankerModel::from_json(RankerModel::to_json(second.info, second.xgboost_model), "two");
+  // Differences of two rows: the base margin cancels, the leaves add up.
+  std::vector<float> r1(kNumFeatures), r2(kNumFeatures);
+  for (std::size_t f = 0; f < kNumFeatures; ++f) {
+    r1[f] = 0.1f * static_cast<float>(f % 7);
+    r2[f] = 0.05f * static_cast<float>(f % 11);
+  }
+  auto diff = [&](const RankerModel& model) { return model.score(r1.data()) - model.score(r2.data()); };
+  EXPECT_NEAR(diff(m), diff(m1) + diff(m2), 1e-4);
+  EXPECT_EQ(bag.info.training["bag"], 2);
+  EXPECT_EQ(bag.info.training["member_validation_accuracy"].size(), 2u);
+}
+
+TEST(FirePlaceRanker, FleetScalesRollOutOnScaledFleets) {
+  Workload w = testing::constant_usage_workload(240, 5);
+  RankerTrainOptions o = small_options();
+  o.dagger = 0;
+  o.fleet_scales = {1, 1.5, 2};
+  const RankerTrainResult r = train_ranker({{"w", &w}}, o);
+  EXPECT_EQ(r.rollout_hosts, (std::vector<std::int32_t>{8, 12, 16}));
+  // More fleets, more decisions than the single fleet.
+  o.fleet_scales = {1};
+  EXPECT_GT(r.decisions, train_ranker({{"w", &w}}, o).decisions);
 }
 
 }  // namespace

@@ -98,9 +98,14 @@ void check_options(const RankerTrainOptions& o) {
   in_range("--rollouts", o.rollouts, 1, 100);
   in_range("--dagger", o.dagger, 0, 20);
   in_range("--rounds", o.rounds, 1, 5000);
+  in_range("--bag", o.bag, 1, 16);
   in_range("--depth", o.depth, 1, 16);
   in_range("--eta", o.eta, 1e-4, 1);
   if (!(o.validation_share > 0 && o.validation_share < 1)) throw InputError::field("--validation-share", "must be in (0, 1)");
+  if (o.fleet_scales.empty() || o.fleet_scales.size() > 8) {
+    throw InputError::field("--fleet-scales", "give 1 to 8 scales");
+  }
+  for (double s : o.fleet_scales) in_range("--fleet-scales", s, 0.1, 10);
   if (o.candidates.kind != CandidateSet::Kind::kAll && o.candidates.n < 2) {
     throw InputError::field("--candidates", "a ranker needs at least 2 candidates");
   }
@@ -193,35 +198,49 @@ nlohmann::json RankerTrainResult::to_json() const {
           {"train_decisions", train_decisions},
           {"validation_decisions", validation_decisions},
           {"rollout_hosts", rollout_hosts},
+          {"rollout_host_capacity", rollout_host_capacity},
           {"training", info.training}};
 }
 
-RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, const RankerTrainOptions& options) {
-  check_options(options);
-  if (workloads.empty()) throw InputError::field("--workload", "name at least one training workload");
+namespace {
+
+// One model: teacher rollouts, a fit, DAgger passes; its decisions stay in `data`.
+RankerTrainResult train_member(const std::vector<NamedWorkload>& workloads, const RankerTrainOptions& options,
+                               DimMask resources, Dataset& data, double& validation_regret) {
   RankerTrainResult result;
-  Dataset data;
-  // Memory features only where every training workload stores memory use.
-  DimMask resources = kCpuMem;
-  for (const auto& nw : workloads) resources &= usage_resources(*nw.workload);
-  Progress progress("ranker rollouts", workloads.size() * static_cast<std::size_t>(options.rollouts + options.dagger));
-  std::vector<SimConfig> configs;
-  std::vector<std::size_t> validation_from;
+  const std::size_t scales = options.fleet_scales.size();
+  Progress progress("ranker rollouts",
+                    workloads.size() * scales * static_cast<std::size_t>(options.rollouts + options.dagger));
+  struct Run {
+    std::size_t workload;
+    SimConfig config;
+    std::size_t validation_from;
+    std::uint64_t seed_base;
+  };
+  std::vector<Run> runs;
   for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
     const Workload& w = *workloads[wi].workload;
     const CandidateSet set = options.candidates;
     // The same rollout set-up as the pointwise trainer (a source's own --host included).
-    SimConfig config = rollout_config(workloads[wi], options.sim, options.hosts, options.overload_limit,
-                                      options.seed,
-                                      [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); });
-    result.rollout_hosts.push_back(config.hosts);
-    configs.push_back(config);
-    validation_from.push_back(
-        static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share))));
-    for (int r = 0; r < options.rollouts; ++r) {
-      config.seed = options.seed * 7919 + wi * 101 + static_cast<std::uint64_t>(r);
-      collect_ranker_rollout(w, config, options.candidates, resources, validation_from.back(), nullptr, data);
-      progress.advance();
+    const SimConfig base = rollout_config(workloads[wi], options.sim, options.hosts, options.overload_limit,
+                                          options.seed,
+                                          [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); });
+    result.rollout_host_capacity.push_back(host_capacity_json(w, base));
+    const auto validation_from =
+        static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share)));
+    for (std::size_t si = 0; si < scales; ++si) {
+      SimConfig config = base;
+      config.hosts = std::max<std::int32_t>(
+          1, static_cast<std::int32_t>(std::ceil(static_cast<double>(base.hosts) * options.fleet_scales[si] - 1e-9)));
+      result.rollout_hosts.push_back(config.hosts);
+      // Scale 0 keeps the seeds of a single-scale run.
+      const std::uint64_t seed_base = options.seed * 7919 + wi * 101 + si * 1009;
+      runs.push_back({wi, config, validation_from, seed_base});
+      for (int r = 0; r < options.rollouts; ++r) {
+        config.seed = seed_base + static_cast<std::uint64_t>(r);
+        collect_ranker_rollout(w, config, options.candidates, resources, validation_from, nullptr, data);
+        progress.advance();
+      }
     }
   }
   RankerFit fit = fit_ranker(data, options, resources, options.seed);
@@ -231,11 +250,11 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
     info.candidates = options.candidates;
     info.resources = resources;
     const RankerModel actor = RankerModel::from_json(RankerModel::to_json(info, fit.xgboost_model), "dagger ranker");
-    for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
-      SimConfig config = configs[wi];
-      config.seed = options.seed * 7919 + wi * 101 + 50 + static_cast<std::uint64_t>(round);
-      collect_ranker_rollout(*workloads[wi].workload, config, options.candidates, resources, validation_from[wi], &actor,
-                             data);
+    for (const Run& run : runs) {
+      SimConfig config = run.config;
+      config.seed = run.seed_base + 50 + static_cast<std::uint64_t>(round);
+      collect_ranker_rollout(*workloads[run.workload].workload, config, options.candidates, resources,
+                             run.validation_from, &actor, data);
       progress.advance();
     }
     fit = fit_ranker(data, options, resources, options.seed + static_cast<std::uint64_t>(round));
@@ -256,8 +275,72 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
   result.info.training = {{"workloads", specs}, {"seed", options.seed}, {"rollouts", options.rollouts},
                           {"dagger", options.dagger}, {"rounds", options.rounds}, {"depth", options.depth},
                           {"eta", options.eta}, {"overload_limit", options.overload_limit},
-                          {"rollout_hosts", result.rollout_hosts}, {"validation_regret", fit.validation_regret}};
+                          {"rollout_hosts", result.rollout_hosts}, {"fleet_scales", options.fleet_scales},
+                          {"rollout_host_capacity", result.rollout_host_capacity},
+                          {"validation_regret", fit.validation_regret}};
+  validation_regret = fit.validation_regret;
   result.xgboost_model = std::move(fit.xgboost_model);
+  return result;
+}
+
+// The trees of several XGBoost gbtree models in one: the sum of their
+// margins, whose order is the order of their mean.
+nlohmann::json concatenate_trees(const std::vector<nlohmann::json>& models) {
+  nlohmann::json merged = models.front();
+  nlohmann::json& model = merged["learner"]["gradient_booster"]["model"];
+  for (std::size_t i = 1; i < models.size(); ++i) {
+    const nlohmann::json& other = models[i]["learner"]["gradient_booster"]["model"];
+    for (const auto& tree : other["trees"]) model["trees"].push_back(tree);
+    for (const auto& info : other["tree_info"]) model["tree_info"].push_back(info);
+  }
+  const std::size_t n = model["trees"].size();
+  for (std::size_t t = 0; t < n; ++t) model["trees"][t]["id"] = t;
+  model["gbtree_model_param"]["num_trees"] = std::to_string(n);
+  if (model.contains("iteration_indptr")) {
+    nlohmann::json indptr = nlohmann::json::array();
+    for (std::size_t t = 0; t <= n; ++t) indptr.push_back(t);
+    model["iteration_indptr"] = indptr;
+  }
+  return merged;
+}
+
+}  // namespace
+
+RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, const RankerTrainOptions& options) {
+  check_options(options);
+  if (workloads.empty()) throw InputError::field("--workload", "name at least one training workload");
+  // Memory features only where every training workload stores memory use.
+  DimMask resources = kCpuMem;
+  for (const auto& nw : workloads) resources &= usage_resources(*nw.workload);
+  Dataset first;
+  double regret = 0;
+  RankerTrainResult result = train_member(workloads, options, resources, first, regret);
+  result.info.training["bag"] = options.bag;
+  if (options.bag == 1) return result;
+  // A bag: members from other seeds (rollouts, DAgger, subsamples), their
+  // trees summed. A single small source's model varies widely with the
+  // seed; the sum varies less.
+  std::vector<nlohmann::json> models{result.xgboost_model};
+  nlohmann::json member_accuracy = nlohmann::json::array({result.info.validation_accuracy});
+  for (int b = 1; b < options.bag; ++b) {
+    RankerTrainOptions member = options;
+    member.seed = options.seed + 1000 * static_cast<std::uint64_t>(b);
+    Dataset data;
+    double member_regret = 0;
+    RankerTrainResult r = train_member(workloads, member, resources, data, member_regret);
+    member_accuracy.push_back(r.info.validation_accuracy);
+    models.push_back(std::move(r.xgboost_model));
+  }
+  result.xgboost_model = concatenate_trees(models);
+  // The bag's accuracy, on the first member's decisions.
+  const RankerModel model = RankerModel::from_json(RankerModel::to_json(result.info, result.xgboost_model), "bag");
+  auto pick = [&](const Decision& d) {
+    return model.best(first.rows.data() + std::size_t{d.first_row} * kNumFeatures, d.count);
+  };
+  result.train_accuracy = decision_accuracy(first, false, pick);
+  result.info.validation_accuracy = decision_accuracy(first, true, pick);
+  result.info.training["validation_regret"] = decision_regret(first, true, pick);
+  result.info.training["member_validation_accuracy"] = member_accuracy;
   return result;
 }
 

@@ -23,10 +23,15 @@ struct RankerTrainOptions {
   CandidateSet candidates{CandidateSet::Kind::kPrefilter, 16};
   double overload_limit = 0.01;  // rollouts at the fleet size the teacher (same set) needs
   std::int32_t hosts = 0;        // > 0: roll out on this many hosts instead
+  // Each workload also rolls out on ceil(scale x that fleet) hosts, per
+  // scale: the teacher's own fleet is the most crowded a deployed policy
+  // sees, and on a light source it can be smaller than the candidate set.
+  std::vector<double> fleet_scales{1.0};
   int rollouts = 2;
   int dagger = 1;
   double validation_share = 0.2;
-  int rounds = 60;               // boosting rounds; modest, for decision latency
+  int rounds = 60;               // boosting rounds per model; modest, for decision latency
+  int bag = 1;                   // models from as many seeds, their trees summed (bag x rounds trees)
   int depth = 6;
   double eta = 0.15;
   std::uint64_t seed = 1;
@@ -59,7 +64,8 @@ RankerFit fit_ranker(const Dataset& data, const RankerTrainOptions& options, Dim
 struct RankerTrainResult {
   RankerInfo info;
   nlohmann::json xgboost_model;
-  std::vector<std::int32_t> rollout_hosts;
+  std::vector<std::int32_t> rollout_hosts;  // per workload, then per fleet scale
+  nlohmann::json rollout_host_capacity = nlohmann::json::array();  // per workload: the host it rolled out on
   std::size_t decisions = 0, train_decisions = 0, validation_decisions = 0;
   double train_accuracy = 0;
   double prefilter_rule_validation_accuracy = 0;  // lowest observed load + request (L2) vs the teacher

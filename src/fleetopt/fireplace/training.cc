@@ -102,6 +102,15 @@ FittedModel fit_model(const std::string& kind, const std::string& target, const 
   return t;
 }
 
+nlohmann::json host_capacity_json(const Workload& workload, const SimConfig& config) {
+  const Resources host = effective_host(workload, config);
+  nlohmann::json capacity = nlohmann::json::object();
+  for (int d = 0; d < kMaxDims; ++d) {
+    if (has_dim(workload.dims, d)) capacity[std::string(kDimNames[static_cast<std::size_t>(d)])] = host[d];
+  }
+  return capacity;
+}
+
 SimConfig workload_config(const NamedWorkload& workload, const SimConfig& base) {
   SimConfig config = base;
   bool own = false;
@@ -238,12 +247,7 @@ TrainResult train_fireplace(const std::vector<NamedWorkload>& workloads, const T
                                       options.seed,
                                       [k] { return std::make_unique<HindsightPlacer>("hindsight", k); });
     result.rollout_hosts.push_back(config.hosts);
-    const Resources host = effective_host(w, config);
-    nlohmann::json capacity = nlohmann::json::object();
-    for (int d = 0; d < kMaxDims; ++d) {
-      if (has_dim(w.dims, d)) capacity[std::string(kDimNames[static_cast<std::size_t>(d)])] = host[d];
-    }
-    result.rollout_host_capacity.push_back(std::move(capacity));
+    result.rollout_host_capacity.push_back(host_capacity_json(w, config));
     configs.push_back(config);
     RolloutOptions ro;
     ro.candidates = options.candidates;

@@ -65,6 +65,10 @@ SimConfig rollout_config(const NamedWorkload& workload, const SimConfig& base, s
                          double overload_limit, std::uint64_t seed,
                          const std::function<std::unique_ptr<Placer>()>& teacher);
 
+// {"cpu": .., "mem": ..}: the host `config` rolls `workload` out on, over the
+// workload's dimensions (what a trainer's JSON reports per source).
+nlohmann::json host_capacity_json(const Workload& workload, const SimConfig& config);
+
 struct KindResult {
   std::string kind;
   std::string target;
