@@ -116,35 +116,53 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const json& model, const std::strin
     auto cond = number_array<double>(member(tree, "split_conditions", tw), tw + ".split_conditions", n);
     auto dleft = number_array<std::int64_t>(member(tree, "default_left", tw), tw + ".default_left", n);
 
-    const auto base = static_cast<std::int32_t>(e.nodes_.size());
-    e.roots_.push_back(base);
-    std::vector<int> depth(n, 0);
+    // Validate in XGBoost's numbering, then lay the tree out breadth first
+    // with each node's two children side by side (one index per node).
+    std::vector<int> parents(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
       const std::string nw = fmt::format("{} node {}", tw, i);
-      Node node{};
-      node.value = static_cast<float>(cond[i]);
       if (left[i] == -1) {
         if (right[i] != -1) throw InputError::field(nw, "a leaf must have no right child");
-        node.feature = -1;
-        node.left = node.right = node.missing = -1;
-      } else {
-        // Children always follow their parent in XGBoost's numbering; insisting
-        // on it makes every walk terminate.
-        auto ok = [&](std::int64_t c) { return c > static_cast<std::int64_t>(i) && c < static_cast<std::int64_t>(n); };
-        if (!ok(left[i]) || !ok(right[i])) throw InputError::field(nw, "child index out of range");
-        if (feature[i] < 0 || feature[i] >= e.num_features_) {
-          throw InputError::field(nw, fmt::format("split feature {} out of range", feature[i]));
-        }
-        node.feature = static_cast<std::int32_t>(feature[i]);
-        node.left = base + static_cast<std::int32_t>(left[i]);
-        node.right = base + static_cast<std::int32_t>(right[i]);
-        node.missing = dleft[i] != 0 ? node.left : node.right;
-        depth[static_cast<std::size_t>(left[i])] = depth[i] + 1;
-        depth[static_cast<std::size_t>(right[i])] = depth[i] + 1;
+        continue;
       }
+      // Children always follow their parent in XGBoost's numbering; insisting
+      // on it makes every walk terminate.
+      auto ok = [&](std::int64_t c) { return c > static_cast<std::int64_t>(i) && c < static_cast<std::int64_t>(n); };
+      if (!ok(left[i]) || !ok(right[i])) throw InputError::field(nw, "child index out of range");
+      if (feature[i] < 0 || feature[i] >= e.num_features_) {
+        throw InputError::field(nw, fmt::format("split feature {} out of range", feature[i]));
+      }
+      // One parent per node: a shared child would be copied once per path.
+      for (std::int64_t c : {left[i], right[i]}) {
+        if (++parents[static_cast<std::size_t>(c)] > 1 || left[i] == right[i]) {
+          throw InputError::field(nw, fmt::format("node {} has two parents", c));
+        }
+      }
+    }
+    const std::size_t base = e.nodes_.size();
+    if (base + n > kMaxNodes) throw InputError::field(tw, fmt::format("more than {} nodes in all", kMaxNodes));
+    e.roots_.push_back(static_cast<std::int32_t>(base));
+    std::vector<std::size_t> order{0};  // XGBoost's index of each new position
+    std::vector<int> depth{0};
+    int deepest = 0;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const std::size_t i = order[k];
+      Node node{};
+      node.value = static_cast<float>(cond[i]);
+      node.feature = -1;
+      if (left[i] != -1) {
+        node.feature = static_cast<std::int32_t>(feature[i]);
+        const auto first_child = static_cast<std::int32_t>(base + order.size());
+        node.children = (first_child << 1) | (dleft[i] != 0 ? 0 : 1);
+        order.push_back(static_cast<std::size_t>(left[i]));
+        order.push_back(static_cast<std::size_t>(right[i]));
+        depth.push_back(depth[k] + 1);
+        depth.push_back(depth[k] + 1);
+      }
+      deepest = std::max(deepest, depth[k]);
       e.nodes_.push_back(node);
     }
-    e.max_depth_ = std::max(e.max_depth_, *std::max_element(depth.begin(), depth.end()));
+    e.max_depth_ = std::max(e.max_depth_, deepest);
   }
   return e;
 }
@@ -156,8 +174,9 @@ float TreeEnsemble::margin(const float* features) const {
     const Node* node = nodes + root;
     while (node->feature >= 0) {
       const float x = features[node->feature];
-      const std::int32_t next = std::isnan(x) ? node->missing : (x < node->value ? node->left : node->right);
-      node = nodes + next;
+      // Left when x < value, right otherwise; NaN takes the default branch.
+      const std::int32_t right = std::isnan(x) ? (node->children & 1) : !(x < node->value);
+      node = nodes + (node->children >> 1) + right;
     }
     sum += node->value;
   }

@@ -37,13 +37,14 @@ class TreeEnsemble {
   int max_depth() const { return max_depth_; }
 
  private:
+  // 12 bytes: a node's children sit side by side (breadth-first layout), so
+  // one index finds both, and more of the ensemble stays in cache.
   struct Node {
     float value;            // split threshold, or the leaf's value
     std::int32_t feature;   // -1 for a leaf
-    std::int32_t left;      // absolute node indices
-    std::int32_t right;
-    std::int32_t missing;   // child taken when the feature is NaN
+    std::int32_t children;  // (left child's absolute index) << 1 | 1 when NaN goes right
   };
+  static constexpr std::size_t kMaxNodes = (std::size_t{1} << 30) - 1;
   std::vector<Node> nodes_;
   std::vector<std::int32_t> roots_;
   float base_margin_ = 0;

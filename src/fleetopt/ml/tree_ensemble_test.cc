@@ -135,6 +135,14 @@ TEST_F(MalformedModel, CycleIsRejected) {
   EXPECT_NE(error().find("child index out of range"), std::string::npos) << error();
 }
 
+// A child shared by two parents would be copied once per path when the tree
+// is laid out (2^depth copies for a chain of shared children).
+TEST_F(MalformedModel, SharedChildIsRejected) {
+  ASSERT_NE(tree()["left_children"][0], -1);
+  tree()["right_children"][0] = tree()["left_children"][0];
+  EXPECT_NE(error().find("has two parents"), std::string::npos) << error();
+}
+
 TEST_F(MalformedModel, ShortArray) {
   tree()["split_conditions"].erase(0);
   EXPECT_NE(error().find("split_conditions"), std::string::npos) << error();
