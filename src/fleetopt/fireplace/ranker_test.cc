@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "fleetopt/core/error.h"
+#include "fleetopt/core/scratch_dir.h"
 #include "fleetopt/fireplace/ranker_training.h"
 #include "fleetopt/fireplace/test_workloads.h"
 #include "fleetopt/placement/host_history.h"
@@ -28,7 +29,10 @@ const std::string& ranker_path() {
     o.rounds = 40;
     o.sim.overcommit = make_resources(1000, 1000);
     RankerTrainResult r = train_ranker({{"constant", &w}}, o);
-    std::string p = (std::filesystem::temp_directory_path() / "fleetopt_ranker_test.json").string();
+    // One scratch folder per process (ctest runs each case as its own
+    // process, in parallel), kept until the process ends.
+    static const ScratchDir scratch("ranker_test");
+    std::string p = scratch.path("ranker.json");
     RankerModel::save(p, r.info, r.xgboost_model);
     return p;
   }();
