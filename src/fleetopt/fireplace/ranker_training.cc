@@ -206,7 +206,7 @@ namespace {
 
 // One model: teacher rollouts, a fit, DAgger passes; its decisions stay in `data`.
 RankerTrainResult train_member(const std::vector<NamedWorkload>& workloads, const RankerTrainOptions& options,
-                               DimMask resources, Dataset& data, double& validation_regret) {
+                               DimMask resources, Dataset& data) {
   RankerTrainResult result;
   const std::size_t scales = options.fleet_scales.size();
   Progress progress("ranker rollouts",
@@ -278,7 +278,6 @@ RankerTrainResult train_member(const std::vector<NamedWorkload>& workloads, cons
                           {"rollout_hosts", result.rollout_hosts}, {"fleet_scales", options.fleet_scales},
                           {"rollout_host_capacity", result.rollout_host_capacity},
                           {"validation_regret", fit.validation_regret}};
-  validation_regret = fit.validation_regret;
   result.xgboost_model = std::move(fit.xgboost_model);
   return result;
 }
@@ -313,8 +312,7 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
   DimMask resources = kCpuMem;
   for (const auto& nw : workloads) resources &= usage_resources(*nw.workload);
   Dataset first;
-  double regret = 0;
-  RankerTrainResult result = train_member(workloads, options, resources, first, regret);
+  RankerTrainResult result = train_member(workloads, options, resources, first);
   result.info.training["bag"] = options.bag;
   if (options.bag == 1) return result;
   // A bag: members from other seeds (rollouts, DAgger, subsamples), their
@@ -326,8 +324,7 @@ RankerTrainResult train_ranker(const std::vector<NamedWorkload>& workloads, cons
     RankerTrainOptions member = options;
     member.seed = options.seed + 1000 * static_cast<std::uint64_t>(b);
     Dataset data;
-    double member_regret = 0;
-    RankerTrainResult r = train_member(workloads, member, resources, data, member_regret);
+    RankerTrainResult r = train_member(workloads, member, resources, data);
     member_accuracy.push_back(r.info.validation_accuracy);
     models.push_back(std::move(r.xgboost_model));
   }
