@@ -80,15 +80,15 @@ TEST(SizeFirePlace, AMemoryModelOnACpuOnlyTraceIsACleanError) {
   EXPECT_EQ(r.out.find("terminate"), std::string::npos) << r.out;  // an error, not a crash
 }
 
-TEST(TrainFireplaceHosts, OneHostPerWorkloadOrOneForAll) {
-  fleetopt::ScratchDir scratch("cli_train_hosts");
-  const std::string model = scratch.path("m.json");
-  const std::string base = "train fireplace -w synthetic:@vms=120@hours=6@seed=1 -w synthetic:@vms=120@hours=6@seed=2"
-                           " --out " + model + " --rollouts 1 --dagger 0 --model tree --target pick --json";
+// Both trainers take --host once for all workloads or once per workload;
+// `base` trains on two synthetic workloads. Returns the per-workload run's
+// JSON for checks of the command's own.
+nlohmann::json expect_one_host_per_workload_or_one_for_all(const std::string& base) {
   auto j = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64 --host cpu=64,mem=256"));
-  ASSERT_EQ(j["rollout_host_capacity"].size(), 2u);
+  EXPECT_EQ(j["rollout_host_capacity"].size(), 2u);
   EXPECT_EQ(j["rollout_host_capacity"][0]["cpu"], 16);
   EXPECT_EQ(j["rollout_host_capacity"][1]["cpu"], 64);
+  // Four times the host: fewer hosts for a workload of the same kind.
   EXPECT_GT(j["rollout_hosts"][0].get<int>(), j["rollout_hosts"][1].get<int>());
   auto all = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64"));
   EXPECT_EQ(all["rollout_host_capacity"][1]["cpu"], 16);
@@ -96,25 +96,24 @@ TEST(TrainFireplaceHosts, OneHostPerWorkloadOrOneForAll) {
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find("--host"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 workloads, 3 hosts"), std::string::npos) << r.out;
+  return j;
+}
+
+const char* kTwoWorkloads = " -w synthetic:@vms=120@hours=6@seed=1 -w synthetic:@vms=120@hours=6@seed=2";
+
+TEST(TrainFireplaceHosts, OneHostPerWorkloadOrOneForAll) {
+  fleetopt::ScratchDir scratch("cli_train_hosts");
+  expect_one_host_per_workload_or_one_for_all(std::string("train fireplace") + kTwoWorkloads + " --out " +
+                                              scratch.path("m.json") +
+                                              " --rollouts 1 --dagger 0 --model tree --target pick --json");
 }
 
 TEST(TrainRankerHosts, OneHostPerWorkloadOrOneForAll) {
   fleetopt::ScratchDir scratch("cli_train_ranker_hosts");
-  const std::string model = scratch.path("r.json");
-  const std::string base = "train-ranker -w synthetic:@vms=120@hours=6@seed=1 -w synthetic:@vms=120@hours=6@seed=2"
-                           " --out " + model + " --rollouts 1 --dagger 0 --rounds 5 --candidates prefilter=4 --json";
-  auto j = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64 --host cpu=64,mem=256"));
-  ASSERT_EQ(j["rollout_host_capacity"].size(), 2u);
-  EXPECT_EQ(j["rollout_host_capacity"][0]["cpu"], 16);
-  EXPECT_EQ(j["rollout_host_capacity"][1]["cpu"], 64);
+  const nlohmann::json j = expect_one_host_per_workload_or_one_for_all(
+      std::string("train-ranker") + kTwoWorkloads + " --out " + scratch.path("r.json") +
+      " --rollouts 1 --dagger 0 --rounds 5 --candidates prefilter=4 --json");
   EXPECT_EQ(j["training"]["rollout_host_capacity"], j["rollout_host_capacity"]);
-  // Four times the host: fewer hosts for a workload of the same kind.
-  EXPECT_GT(j["rollout_hosts"][0].get<int>(), j["rollout_hosts"][1].get<int>());
-  auto all = stdout_json(run_fleetopt_split(base + " --host cpu=16,mem=64"));
-  EXPECT_EQ(all["rollout_host_capacity"][1]["cpu"], 16);
-  auto r = run_fleetopt(base + " --host cpu=16 --host cpu=32 --host cpu=64");
-  EXPECT_EQ(r.code, 2) << r.out;
-  EXPECT_NE(r.out.find("2 workloads, 3 hosts"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const json& model, const std::strin
       }
       // One parent per node: a shared child would be copied once per path.
       for (std::int64_t c : {left[i], right[i]}) {
-        if (++parents[static_cast<std::size_t>(c)] > 1 || left[i] == right[i]) {
+        if (++parents[static_cast<std::size_t>(c)] > 1) {
           throw InputError::field(nw, fmt::format("node {} has two parents", c));
         }
       }
