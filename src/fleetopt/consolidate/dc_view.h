@@ -24,6 +24,7 @@ class DcView {
   double ram(std::int32_t h) const { return ram_[ix(h)]; }
   // Host utilisation i steps ago (0 = now) if its current VMs had been there.
   double history(std::int32_t h, std::int32_t i) const { return hist_[ix(h) * ix(len_) + ix(i)]; }
+  const double* history_row(std::int32_t h) const { return &hist_[ix(h) * ix(len_)]; }  // history(h, 0..)
   std::int32_t history_length() const { return len_; }
   // Steps of history that exist (<= history_length()).
   std::int32_t history_available() const { return std::min(len_, state_->step() + 1); }

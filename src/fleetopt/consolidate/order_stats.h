@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <utility>
 
 namespace fleetopt::consolidate {
 
@@ -37,7 +39,11 @@ struct DeviationRuns {
   // binary search for the count i taken from a, the smallest with
   // a(i) >= b(k - i - 1). A handful of steps instead of a k-step merge whose
   // branches the processor cannot predict.
-  double kth(std::int32_t k) const {
+  double kth(std::int32_t k) const { return kth_and_previous(k).second; }
+  // The (k-1)-th (-infinity for k = 1) and the k-th smallest: the k
+  // smallest are the first i of a and the first k - i of b, and the
+  // (k-1)-th is the largest of them once the k-th is taken out.
+  std::pair<double, double> kth_and_previous(std::int32_t k) const {
     std::int32_t lo = std::max(0, k - q), hi = std::min(k, p);
     while (lo < hi) {
       const std::int32_t i = (lo + hi) / 2;
@@ -48,9 +54,10 @@ struct DeviationRuns {
       }
     }
     const std::int32_t j = k - lo;
-    if (lo == 0) return b(j - 1);
-    if (j == 0) return a(lo - 1);
-    return std::max(a(lo - 1), b(j - 1));
+    constexpr double kNone = -std::numeric_limits<double>::infinity();
+    const double a1 = lo >= 1 ? a(lo - 1) : kNone, b1 = j >= 1 ? b(j - 1) : kNone;
+    const double a2 = lo >= 2 ? a(lo - 2) : kNone, b2 = j >= 2 ? b(j - 2) : kNone;
+    return {a1 >= b1 ? std::max(a2, b1) : std::max(a1, b2), std::max(a1, b1)};
   }
 };
 
@@ -64,8 +71,8 @@ inline double median_abs_deviation_of_sorted(const double* x, std::int32_t n) {
   const double med = median_of_sorted(x, n);
   const auto split = static_cast<std::int32_t>(std::lower_bound(x, x + n, med) - x);
   const detail::DeviationRuns runs{x, med, split, n - split};
-  const double upper = runs.kth(n / 2 + 1);
-  return n % 2 == 1 ? upper : 0.5 * (runs.kth(n / 2) + upper);
+  const auto [lower, upper] = runs.kth_and_previous(n / 2 + 1);  // one search for both middle deviations
+  return n % 2 == 1 ? upper : 0.5 * (lower + upper);
 }
 
 }  // namespace fleetopt::consolidate
