@@ -316,9 +316,9 @@ bool r_squared_from_correlation(const double* corr, std::int32_t n, std::vector<
   const std::size_t nn = ix(n);
   scratch.resize(2 * nn * nn + 2 * nn);
   double* c = scratch.data();      // C, then its Cholesky factor L (lower)
-  double* upper = c + nn * nn;     // L^T (upper)
-  double* acc = upper + nn * nn;   // a column of L^-1 being solved
-  double* recip = acc + nn;        // 1 / L_kk
+  double* inv = c + nn * nn;       // L^-1 (lower), row by row
+  double* diag = inv + nn * nn;    // (C^-1)_jj, summed over the rows of L^-1
+  double* recip = diag + nn;       // 1 / L_kk
   std::copy(corr, corr + nn * nn, c);
   for (std::size_t j = 0; j < nn; ++j) {  // Cholesky, in place, lower triangle
     const double* lj = c + j * nn;
@@ -327,46 +327,51 @@ bool r_squared_from_correlation(const double* corr, std::int32_t n, std::vector<
     if (!(d > 1e-4)) return false;  // then some R^2 > 1 - 1e-4 anyway
     const double l = std::sqrt(d);
     c[j * nn + j] = l;
-    upper[j * nn + j] = l;
+    recip[j] = 1 / l;
     std::size_t i = j + 1;
-    for (; i + 2 <= nn; i += 2) {  // two rows at once: independent sums overlap
+    for (; i + 4 <= nn; i += 4) {  // four rows at once: independent sums overlap
       double* l0 = c + i * nn;
-      double* l1 = l0 + nn;
-      double x0 = l0[j], x1 = l1[j];
+      double *l1 = l0 + nn, *l2 = l1 + nn, *l3 = l2 + nn;
+      double x0 = l0[j], x1 = l1[j], x2 = l2[j], x3 = l3[j];
       for (std::size_t k = 0; k < j; ++k) {
         x0 -= l0[k] * lj[k];
         x1 -= l1[k] * lj[k];
+        x2 -= l2[k] * lj[k];
+        x3 -= l3[k] * lj[k];
       }
       l0[j] = x0 / l;
       l1[j] = x1 / l;
-      upper[j * nn + i] = l0[j];
-      upper[j * nn + i + 1] = l1[j];
+      l2[j] = x2 / l;
+      l3[j] = x3 / l;
     }
     for (; i < nn; ++i) {
       double x = c[i * nn + j];
       for (std::size_t k = 0; k < j; ++k) x -= c[i * nn + k] * lj[k];
       c[i * nn + j] = x / l;
-      upper[j * nn + i] = c[i * nn + j];
     }
   }
-  // (C^-1)_jj = |L^-1 e_j|^2: forward substitution for column j of L^-1,
-  // each solved entry subtracted from the rows below at once (a row of
-  // upper = L^T, contiguous) instead of a dot product per entry.
-  // The reciprocals of L's diagonal keep divisions off the chain from one
-  // solved entry to the next.
-  for (std::size_t k = 0; k < nn; ++k) recip[k] = 1 / upper[k * nn + k];
+  // (C^-1)_jj = sum_i (L^-1)_ij^2. Row i of L^-1 is (e_i - sum_{k<i} L_ik
+  // (row k of L^-1)) / L_ii: contiguous multiply-subtracts over rows
+  // already solved, with no chain from one entry to the next.
+  std::fill(diag, diag + nn, 0.0);
+  for (std::size_t i = 0; i < nn; ++i) {
+    double* row = inv + i * nn;
+    std::fill(row, row + i + 1, 0.0);
+    row[i] = 1;
+    const double* li = c + i * nn;
+    for (std::size_t k = 0; k < i; ++k) {
+      const double f = li[k];
+      const double* prev = inv + k * nn;
+      for (std::size_t j = 0; j <= k; ++j) row[j] -= f * prev[j];
+    }
+    for (std::size_t j = 0; j <= i; ++j) {
+      row[j] *= recip[i];
+      diag[j] += row[j] * row[j];
+    }
+  }
   r2.assign(nn, 0);
   for (std::size_t j = 0; j < nn; ++j) {
-    std::fill(acc + j, acc + nn, 0.0);
-    acc[j] = 1;
-    double cinv = 0;
-    for (std::size_t k = j; k < nn; ++k) {
-      const double x = acc[k] * recip[k];
-      cinv += x * x;
-      const double* u = upper + k * nn;
-      for (std::size_t r = k + 1; r < nn; ++r) acc[r] -= u[r] * x;
-    }
-    r2[j] = 1 - 1 / cinv;
+    r2[j] = 1 - 1 / diag[j];
     if (r2[j] > 1 - 1e-4) return false;
   }
   return true;
