@@ -7,10 +7,16 @@
 # training set, candidate set and test source, the servers needed for each
 # training seed and their median. About 50 minutes on 2 cores.
 #   bench/fireplace/round2_bags.sh [BUILD_DIR] [OUT_DIR] [SEEDS]
+# Environment (defaults in brackets): BAG [3] and ROUNDS [20], the bag's
+# members and each member's trees; SETS ["pl bb az mem cpu"] and MS ["4 8"],
+# the training sets and candidate sets to run. Models are reused from
+# OUT_DIR when present, so give other BAG / ROUNDS their own OUT_DIR.
 set -euo pipefail
 F="$(cd "${1:-build}" && pwd)/apps/fleetopt/fleetopt"
 out="${2:-/tmp/fleetopt-round2-bags}"
 seeds="${3:-1 2 3 4 5}"
+bag="${BAG:-3}"
+rounds="${ROUNDS:-20}"
 mkdir -p "$out"
 here="$(cd "$(dirname "$0")" && pwd)"
 FLEETOPT_DATA="$(cd "${FLEETOPT_DATA:-../shared/traces}" && pwd)"
@@ -60,11 +66,11 @@ tests_of() {
 }
 
 printf "%-5s %-4s %-7s %-22s %s\n" training M source "servers per seed" median
-for set in pl bb az mem cpu; do
-  for m in 4 8; do
+for set in ${SETS:-pl bb az mem cpu}; do
+  for m in ${MS:-4 8}; do
     for s in $seeds; do
       model="${set}_r${m}_seed$s.json"
-      [ -f "$model" ] || $F train-ranker $(training $set) --candidates prefilter=$m --bag 3 --rounds 20 \
+      [ -f "$model" ] || $F train-ranker $(training $set) --candidates prefilter=$m --bag "$bag" --rounds "$rounds" \
         --dagger 2 --seed "$s" $U --out "$model" --json > "${model%.json}.log"
     done
     for src in $(tests_of $set); do
