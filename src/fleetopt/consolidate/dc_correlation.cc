@@ -100,59 +100,35 @@ double reflect_column(double* v, std::int32_t minor, std::int32_t m) {
   return a;
 }
 
-// Applies the reflection in v (diagonal entry a) at `minor` to column c.
-void apply_reflection(const double* v, double a, std::int32_t minor, double* c, std::int32_t m) {
-  double alpha = 0;
-  for (std::int32_t row = minor; row < m; ++row) alpha -= c[row] * v[row];
-  alpha /= a * v[minor];
-  for (std::int32_t row = minor; row < m; ++row) c[row] -= alpha * v[row];
+// Applies the reflection in v (diagonal entry a) at `minor` to kWidth
+// columns stored `stride` apart from `first`: each column's sums keep their
+// own order (the same bits as one column at a time), and the kWidth
+// independent chains of additions overlap in the processor.
+template <int kWidth>
+void reflect_block(const double* v, double scale, std::int32_t minor, double* first, std::size_t stride,
+                   std::int32_t m) {
+  double* col[kWidth];
+  double acc[kWidth] = {};
+  for (int q = 0; q < kWidth; ++q) col[q] = first + static_cast<std::size_t>(q) * stride;
+  for (std::int32_t row = minor; row < m; ++row) {
+    const double x = v[row];
+    for (int q = 0; q < kWidth; ++q) acc[q] -= col[q][row] * x;
+  }
+  for (int q = 0; q < kWidth; ++q) {
+    const double alpha = acc[q] / scale;
+    for (std::int32_t row = minor; row < m; ++row) col[q][row] -= alpha * v[row];
+  }
 }
 
-// apply_reflection on `count` columns stored `stride` apart from `first`,
-// four at a time: each column's sums keep their own order (the same bits),
-// and the four independent chains of additions overlap in the processor.
+// The reflection applied to `count` columns: eight at a time, then four,
+// then one (scale = a x v[minor], as commons-math divides by).
 void apply_reflection_to(const double* v, double a, std::int32_t minor, double* first, std::int32_t count,
                          std::size_t stride, std::int32_t m) {
   const double scale = a * v[minor];
   std::int32_t c = 0;
-  for (; c + 8 <= count; c += 8) {  // eight chains of additions hide more of their latency
-    double* col[8];
-    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (int q = 0; q < 8; ++q) col[q] = first + ix(c + q) * stride;
-    for (std::int32_t row = minor; row < m; ++row) {
-      const double x = v[row];
-      for (int q = 0; q < 8; ++q) acc[q] -= col[q][row] * x;
-    }
-    for (int q = 0; q < 8; ++q) {
-      const double alpha = acc[q] / scale;
-      double* cq = col[q];
-      for (std::int32_t row = minor; row < m; ++row) cq[row] -= alpha * v[row];
-    }
-  }
-  for (; c + 4 <= count; c += 4) {
-    double* c0 = first + ix(c) * stride;
-    double* c1 = c0 + stride;
-    double* c2 = c1 + stride;
-    double* c3 = c2 + stride;
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (std::int32_t row = minor; row < m; ++row) {
-      a0 -= c0[row] * v[row];
-      a1 -= c1[row] * v[row];
-      a2 -= c2[row] * v[row];
-      a3 -= c3[row] * v[row];
-    }
-    a0 /= scale;
-    a1 /= scale;
-    a2 /= scale;
-    a3 /= scale;
-    for (std::int32_t row = minor; row < m; ++row) {
-      c0[row] -= a0 * v[row];
-      c1[row] -= a1 * v[row];
-      c2[row] -= a2 * v[row];
-      c3[row] -= a3 * v[row];
-    }
-  }
-  for (; c < count; ++c) apply_reflection(v, a, minor, first + ix(c) * stride, m);
+  for (; c + 8 <= count; c += 8) reflect_block<8>(v, scale, minor, first + ix(c) * stride, stride, m);
+  for (; c + 4 <= count; c += 4) reflect_block<4>(v, scale, minor, first + ix(c) * stride, stride, m);
+  for (; c < count; ++c) reflect_block<1>(v, scale, minor, first + ix(c) * stride, stride, m);
 }
 
 }  // namespace

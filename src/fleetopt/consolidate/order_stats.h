@@ -39,8 +39,7 @@ struct DeviationRuns {
   // binary search for the count i taken from a, the smallest with
   // a(i) >= b(k - i - 1). A handful of steps instead of a k-step merge whose
   // branches the processor cannot predict.
-  double kth(std::int32_t k) const { return kth_and_previous(k).second; }
-  // The (k-1)-th (-infinity for k = 1) and the k-th smallest: the k
+  // With it, the (k-1)-th (-infinity for k = 1): the k
   // smallest are the first i of a and the first k - i of b, and the
   // (k-1)-th is the largest of them once the k-th is taken out.
   std::pair<double, double> kth_and_previous(std::int32_t k) const {
