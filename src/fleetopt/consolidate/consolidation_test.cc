@@ -90,6 +90,26 @@ TEST(Simulator, EnergyOfAStaticPlacement) {
   EXPECT_NEAR(m.mean_active_hosts, 1, 1e-12);
 }
 
+TEST(View, LogsTheHostOfEveryEditFromItsCreationOn) {
+  std::vector<std::vector<float>> three = {{0.2f}, {0.3f}, {0.4f}};
+  DcSetup s = small_setup(3, three);
+  DcState state(s, RamModel::kCloudSim);
+  state.begin_step(0);
+  state.place(0, 0);
+  state.place(1, 0);
+  state.place(2, 1);
+  DcView view(state, 1);
+  EXPECT_EQ(view.change_count(), 0u);  // building the view is not a change
+  view.remove(1);
+  view.add(1, 2);
+  view.remove(2);
+  ASSERT_EQ(view.change_count(), 3u);
+  EXPECT_EQ(view.changed_host(0), 0);
+  EXPECT_EQ(view.changed_host(1), 2);
+  EXPECT_EQ(view.changed_host(2), 1);
+  EXPECT_EQ(view.demand(2), state.demand(1));
+}
+
 TEST(Simulator, MigrationCostsTenPercentWhileItRuns) {
   std::vector<std::vector<float>> two = {{0.4f, 0.4f}, {0.4f, 0.4f}};
   DcSetup s = small_setup(4, two);

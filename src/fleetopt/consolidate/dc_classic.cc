@@ -65,6 +65,8 @@ class MigrationPolicy : public ConsolidationPolicy {
     const std::int32_t hosts = s.num_hosts();
     DcView view(state, history_steps());
     const CloudSimQuirks& q = state.quirks();
+    gathered_.view = 0;
+    list_changes_.clear();
     if (q.stale_power_baseline) {
       // host.getPower() at the last update: allocated MIPS, a core per VM.
       stale_power_.assign(ix(hosts), 0.0);
@@ -124,7 +126,10 @@ class MigrationPolicy : public ConsolidationPolicy {
         view.add(v, state.host_of(v));  // stays where it is
         continue;
       }
-      if (view.vms_on(h).empty()) occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
+      if (view.vms_on(h).empty()) {
+        occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
+        list_changes_.push_back(h);
+      }
       view.add(v, h);
       moves.push_back({v, h, 0});
       if (!q.drain_just_filled_hosts) excluded_under[ix(h)] = 1;
@@ -155,9 +160,12 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (!excluded_place[ix(h)]) targets.push_back(h);
     }
     std::vector<std::int32_t> vms, placed;
+    gathered_.view = 0;  // other candidate lists from here on
+    list_changes_.clear();
     for (const auto& [u, under] : by_util_) {
       if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
+      list_changes_.push_back(under);
       if (const auto it = std::lower_bound(targets.begin(), targets.end(), under); it != targets.end() && *it == under) {
         targets.erase(it);
       }
@@ -316,36 +324,88 @@ class MigrationPolicy : public ConsolidationPolicy {
     // cheapest untested one is tested until one passes; a tested candidate
     // is set to infinity, which no power increase reaches.
     constexpr double kOut = std::numeric_limits<double>::infinity();
-    diff_.resize(a.size() + b.size());
-    host_.resize(a.size() + b.size());
-    double* diff = diff_.data();
-    std::int32_t* host = host_.data();
-    std::size_t count = 0, i = 0, j = 0;
-    while (i < a.size() || j < b.size()) {
-      const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
-      if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-      diff[count] = view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
-      host[count++] = h;
-    }
-    for (;;) {
-      // The least increase (four running minima, no branches), then its
-      // first, lowest host.
-      double m0 = kOut, m1 = kOut, m2 = kOut, m3 = kOut;
-      std::size_t c = 0;
-      for (; c + 4 <= count; c += 4) {
-        m0 = std::min(m0, diff[c]);
-        m1 = std::min(m1, diff[c + 1]);
-        m2 = std::min(m2, diff[c + 2]);
-        m3 = std::min(m3, diff[c + 3]);
+    const auto increase = [&](std::int32_t h) {
+      return view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
+    };
+    Gathered& g = gathered_;
+    const double demand = view.state().demand(v), ram = view.setup().vm(v).ram_mb;
+    const bool strict_ram = view.state().ram_model() == RamModel::kStrict;
+    const std::size_t log_end = view.change_count();
+    // The hosts whose increase or candidacy may differ from the last
+    // search's: those the view changed since, those that joined or left a
+    // list or were excluded, and the empty hosts of both searches.
+    constexpr std::size_t kMostPatched = 16;  // beyond this a full gather is cheaper
+    if (g.view == view.id() && g.demand == demand && (!strict_ram || g.ram == ram) &&
+        log_end - g.log + list_changes_.size() + b.size() <= kMostPatched) {
+      const auto patch = [&](std::int32_t h) {
+        const auto at = std::lower_bound(g.host.begin(), g.host.end(), h);
+        const auto k = at - g.host.begin();
+        const bool present = at != g.host.end() && *at == h;
+        const bool candidate = !excluded[ix(h)] && view.suitable(v, h) &&
+                               (std::binary_search(a.begin(), a.end(), h) || std::binary_search(b.begin(), b.end(), h));
+        if (candidate && present) {
+          g.diff[static_cast<std::size_t>(k)] = increase(h);
+        } else if (candidate) {
+          g.host.insert(at, h);
+          g.diff.insert(g.diff.begin() + k, increase(h));
+        } else if (present) {
+          g.host.erase(at);
+          g.diff.erase(g.diff.begin() + k);
+        }
+      };
+      for (std::size_t c = g.log; c < log_end; ++c) patch(view.changed_host(c));
+      for (std::int32_t h : list_changes_) patch(h);
+      for (std::int32_t h : b) patch(h);
+    } else {
+      g.host.resize(a.size() + b.size());
+      g.diff.resize(a.size() + b.size());
+      double* out_diff = g.diff.data();
+      std::int32_t* out_host = g.host.data();
+      std::size_t n = 0, i = 0, j = 0;
+      while (i < a.size() || j < b.size()) {
+        const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
+        if (excluded[ix(h)] || !view.suitable(v, h)) continue;
+        out_diff[n] = increase(h);
+        out_host[n++] = h;
       }
-      for (; c < count; ++c) m0 = std::min(m0, diff[c]);
-      const double least = std::min(std::min(m0, m1), std::min(m2, m3));
+      g.host.resize(n);
+      g.diff.resize(n);
+    }
+    g.view = view.id();
+    g.demand = demand;
+    g.ram = ram;
+    g.log = log_end;
+    list_changes_.assign(b.begin(), b.end());
+    // The candidates in blocks of eight, each with its least increase: the
+    // cheapest untested one is the first of the least block minimum, and a
+    // failed test updates one block, not a scan of all (~80) candidates.
+    const std::size_t count = g.diff.size(), blocks = (count + kBlock - 1) / kBlock;
+    diff_.resize(blocks * kBlock);
+    std::copy(g.diff.begin(), g.diff.end(), diff_.begin());
+    std::fill(diff_.begin() + static_cast<std::ptrdiff_t>(count), diff_.end(), kOut);
+    block_min_.resize(blocks);
+    double* diff = diff_.data();
+    double* block_min = block_min_.data();
+    const auto least_of_block = [&](std::size_t blk) {
+      const double* x = diff + blk * kBlock;
+      static_assert(kBlock == 8);
+      return std::min(std::min(std::min(x[0], x[1]), std::min(x[2], x[3])),
+                      std::min(std::min(x[4], x[5]), std::min(x[6], x[7])));
+    };
+    for (std::size_t blk = 0; blk < blocks; ++blk) block_min[blk] = least_of_block(blk);
+    const std::int32_t* host = g.host.data();
+    for (;;) {
+      double least = kOut;
+      for (std::size_t blk = 0; blk < blocks; ++blk) least = std::min(least, block_min[blk]);
       if (least == kOut) return -1;
-      std::size_t k = 0;
+      std::size_t blk = 0;
+      while (block_min[blk] != least) ++blk;
+      std::size_t k = blk * kBlock;
       while (diff[k] != least) ++k;
       const std::int32_t h = host[k];
       if (view.demand(h) == 0 || !overloaded_with(view, h, v)) return h;
       diff[k] = kOut;
+      block_min[blk] = least_of_block(blk);
     }
   }
 
@@ -366,8 +426,25 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<std::int32_t> rows_;
   std::vector<double> sub_corr_;
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
-  mutable std::vector<double> diff_;        // find_host's candidates, host order: power increase,
-  mutable std::vector<std::int32_t> host_;  // and host
+  // find_host's candidates in its last search (IQR/MAD), in host order,
+  // with their power increases before any test: a search for a VM of the
+  // same demand (47% of MAD-MU's, PlanetLab's utilisation being whole
+  // percent) recomputes only the hosts changed since. Same values: each is
+  // the same expression of the same, unchanged host state.
+  struct Gathered {
+    std::uint64_t view = 0;  // DcView::id() of the search; 0: nothing to reuse
+    double demand = 0, ram = 0;
+    std::size_t log = 0;  // view.change_count() then
+    std::vector<std::int32_t> host;
+    std::vector<double> diff;
+  };
+  mutable Gathered gathered_;
+  // Hosts that joined or left a candidate list, or were excluded, since the
+  // last search (and the empty hosts it was given).
+  mutable std::vector<std::int32_t> list_changes_;
+  static constexpr std::size_t kBlock = 8;
+  mutable std::vector<double> diff_;       // the last search's increases, tested ones at infinity,
+  mutable std::vector<double> block_min_;  // and the least of each kBlock of them
 };
 
 class Thr final : public MigrationPolicy {

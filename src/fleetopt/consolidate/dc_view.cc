@@ -30,6 +30,7 @@ DcView::DcView(const DcState& state, std::int32_t history)
     update_power(h);
     for (std::int32_t v : state.vms_on(h)) add(v, h);
   }
+  changed_.clear();  // the log starts with the view
 }
 
 void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
@@ -42,6 +43,7 @@ void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
 
 void DcView::add(std::int32_t v, std::int32_t h) {
   ++revision_[ix(h)];
+  changed_.push_back(h);
   host_of_[ix(v)] = h;
   slot_list_insert(vms_on_[ix(h)], slot_, v);
   demand_[ix(h)] += state_->demand(v);
@@ -53,6 +55,7 @@ void DcView::add(std::int32_t v, std::int32_t h) {
 void DcView::remove(std::int32_t v) {
   std::int32_t h = host_of_[ix(v)];
   ++revision_[ix(h)];
+  changed_.push_back(h);
   auto& list = vms_on_[ix(h)];
   slot_list_erase(list, slot_, v);
   host_of_[ix(v)] = -1;

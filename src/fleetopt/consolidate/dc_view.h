@@ -35,6 +35,10 @@ class DcView {
   // every add and remove on h, so a policy can cache per-host statistics.
   std::uint64_t id() const { return id_; }
   std::uint32_t revision(std::int32_t h) const { return revision_[ix(h)]; }
+  // Every add and remove appends its host here, so a policy can tell which
+  // hosts changed since it last looked (changes from position `since` on).
+  std::size_t change_count() const { return changed_.size(); }
+  std::int32_t changed_host(std::size_t i) const { return changed_[i]; }
   // CloudSim's isSuitableForVm: the VM's core fits a host core, the host has
   // the VM's demand free, and (strict RAM model) its memory.
   // Inline: policies call these for every candidate host of every move.
@@ -70,6 +74,7 @@ class DcView {
   std::vector<std::vector<std::int32_t>> vms_on_;
   std::vector<double> demand_, ram_, hist_, power_now_;
   std::vector<std::uint32_t> revision_;
+  std::vector<std::int32_t> changed_;  // see change_count
 };
 
 // Ordinary least squares through y[0..n-1] at x = 1..n; returns the value at x.
