@@ -60,8 +60,9 @@ struct DcSetup {
   std::int32_t num_vms() const { return static_cast<std::int32_t>(vm_type.size()); }
   const DcHostType& host(std::int32_t h) const { return host_types[static_cast<std::size_t>(host_type[static_cast<std::size_t>(h)])]; }
   const DcVmType& vm(std::int32_t v) const { return vm_types[static_cast<std::size_t>(vm_type[static_cast<std::size_t>(v)])]; }
-  float utilisation(std::int32_t v, std::int32_t step) const {
-    return util[static_cast<std::size_t>(v) * static_cast<std::size_t>(steps) + static_cast<std::size_t>(step)];
+  float utilisation(std::int32_t v, std::int32_t step) const { return utilisation_series(v)[step]; }
+  const float* utilisation_series(std::int32_t v) const {  // steps samples
+    return &util[static_cast<std::size_t>(v) * static_cast<std::size_t>(steps)];
   }
   // Seconds a live migration of v takes: RAM over half the link (CloudSim).
   double migration_seconds(std::int32_t v, std::int32_t to) const {

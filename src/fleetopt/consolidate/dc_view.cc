@@ -38,7 +38,10 @@ void DcView::shift(std::int32_t v, std::int32_t h, double sign) {
   const double scale = s.vm(v).mips / s.host(h).mips();
   double* row = &hist_[ix(h) * ix(len_)];
   const std::int32_t n = history_available();
-  for (std::int32_t i = 0; i < n; ++i) row[i] += sign * state_->past_util(v, i) * scale;
+  // n <= step + 1: every sample read exists, so the series is read directly
+  // (newest first), in a loop the compiler vectorises.
+  const float* now = s.utilisation_series(v) + state_->step();
+  for (std::int32_t i = 0; i < n; ++i) row[i] += sign * static_cast<double>(now[-i]) * scale;
 }
 
 void DcView::add(std::int32_t v, std::int32_t h) {
