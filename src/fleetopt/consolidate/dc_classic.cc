@@ -49,6 +49,24 @@ namespace {
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
 
+// std::lower_bound's index in sorted x[0..n), chosen by conditional moves:
+// the host searches' lookups would mispredict half their branches.
+std::size_t lower_bound_index(const std::int32_t* x, std::size_t n, std::int32_t key) {
+  if (n == 0) return 0;
+  const std::int32_t* base = x;
+  while (n > 1) {
+    const std::size_t half = n / 2;
+    base = base[half] < key ? base + half : base;
+    n -= half;
+  }
+  return static_cast<std::size_t>(base - x) + (*base < key ? 1 : 0);
+}
+
+bool sorted_contains(const std::vector<std::int32_t>& x, std::int32_t key) {
+  const std::size_t at = lower_bound_index(x.data(), x.size(), key);
+  return at < x.size() && x[at] == key;
+}
+
 enum class Selection { kMmt, kMu, kRs, kMc };
 
 // PowerVm.HISTORY_LENGTH: the samples a VM keeps, which MC regresses on.
@@ -338,19 +356,18 @@ class MigrationPolicy : public ConsolidationPolicy {
     if (g.view == view.id() && g.demand == demand && (!strict_ram || g.ram == ram) &&
         log_end - g.log + list_changes_.size() + b.size() <= kMostPatched) {
       const auto patch = [&](std::int32_t h) {
-        const auto at = std::lower_bound(g.host.begin(), g.host.end(), h);
-        const auto k = at - g.host.begin();
-        const bool present = at != g.host.end() && *at == h;
-        const bool candidate = !excluded[ix(h)] && view.suitable(v, h) &&
-                               (std::binary_search(a.begin(), a.end(), h) || std::binary_search(b.begin(), b.end(), h));
+        const std::size_t k = lower_bound_index(g.host.data(), g.host.size(), h);
+        const auto at = g.host.begin() + static_cast<std::ptrdiff_t>(k);
+        const bool present = k < g.host.size() && g.host[k] == h;
+        const bool candidate = !excluded[ix(h)] && view.suitable(v, h) && (sorted_contains(a, h) || sorted_contains(b, h));
         if (candidate && present) {
-          g.diff[static_cast<std::size_t>(k)] = increase(h);
+          g.diff[k] = increase(h);
         } else if (candidate) {
           g.host.insert(at, h);
-          g.diff.insert(g.diff.begin() + k, increase(h));
+          g.diff.insert(g.diff.begin() + static_cast<std::ptrdiff_t>(k), increase(h));
         } else if (present) {
           g.host.erase(at);
-          g.diff.erase(g.diff.begin() + k);
+          g.diff.erase(g.diff.begin() + static_cast<std::ptrdiff_t>(k));
         }
       };
       for (std::size_t c = g.log; c < log_end; ++c) patch(view.changed_host(c));

@@ -121,8 +121,15 @@ std::int32_t cloudsim_initial_placement(DcState& state, const ConsolidationPolic
   std::int32_t not_created = 0;
   const bool spread = state.quirks().spread_initial_placement;
   std::vector<double> allocated(static_cast<std::size_t>(s.num_hosts()), 0.0), ram(allocated);
+  std::vector<double> type_diff(s.host_types.size());  // P(vm / host) - P(0) per host type
   for (std::int32_t v = 0; v < s.num_vms(); ++v) {
     const DcVmType& vm = s.vm(v);
+    if (!spread) {
+      for (std::size_t t = 0; t < s.host_types.size(); ++t) {
+        const DcHostType& type = s.host_types[t];
+        type_diff[t] = type.power->at(vm.mips / type.mips()) - type.power->at(0);
+      }
+    }
     std::int32_t best = -1;
     double best_diff = 0;
     for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
@@ -140,8 +147,9 @@ std::int32_t cloudsim_initial_placement(DcState& state, const ConsolidationPolic
         if (allocated[hh] != 0 && policy != nullptr && policy->overloaded_at_creation(vm.mips / t.mips())) continue;
         diff = t.power->at(u) - t.power->at(0);
       } else {
-        // Hosts run nothing yet, so compare P(vm / host) - P(0).
-        diff = t.power->at(vm.mips / t.mips()) - t.power->at(0);
+        // Hosts run nothing yet, so compare P(vm / host) - P(0): the same
+        // for every host of a type.
+        diff = type_diff[static_cast<std::size_t>(s.host_type[hh])];
       }
       if (best < 0 || diff < best_diff) {
         best = h;
