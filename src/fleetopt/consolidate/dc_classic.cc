@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -81,7 +82,12 @@ class MigrationPolicy : public ConsolidationPolicy {
   void decide(const DcState& state, std::vector<DcMove>& moves) override {
     const DcSetup& s = state.setup();
     const std::int32_t hosts = s.num_hosts();
-    DcView view(state, history_steps());
+    if (view_ == nullptr) {
+      view_ = std::make_unique<DcView>(state, history_steps());
+    } else {
+      view_->rebuild(state);
+    }
+    DcView& view = *view_;
     const CloudSimQuirks& q = state.quirks();
     gathered_.view = 0;
     list_changes_.clear();
@@ -426,6 +432,7 @@ class MigrationPolicy : public ConsolidationPolicy {
     }
   }
 
+  std::unique_ptr<DcView> view_;  // this step's, kept for its storage
   std::string name_;
   Selection selection_;
   Rng rng_;

@@ -10,8 +10,12 @@ namespace {
 std::atomic<std::uint64_t> next_view_id{1};
 }  // namespace
 
-DcView::DcView(const DcState& state, std::int32_t history)
-    : state_(&state), id_(next_view_id.fetch_add(1)), strict_ram_(state.ram_model() == RamModel::kStrict), len_(std::max(1, history)) {
+DcView::DcView(const DcState& state, std::int32_t history) : len_(std::max(1, history)) { rebuild(state); }
+
+void DcView::rebuild(const DcState& state) {
+  state_ = &state;
+  id_ = next_view_id.fetch_add(1);
+  strict_ram_ = state.ram_model() == RamModel::kStrict;
   const DcSetup& s = state.setup();
   host_.resize(ix(s.num_hosts()));
   for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
@@ -20,7 +24,8 @@ DcView::DcView(const DcState& state, std::int32_t history)
   }
   host_of_.assign(ix(s.num_vms()), -1);
   slot_.assign(ix(s.num_vms()), -1);
-  vms_on_.assign(ix(s.num_hosts()), {});
+  vms_on_.resize(ix(s.num_hosts()));
+  for (auto& list : vms_on_) list.clear();  // keeps each list's storage
   demand_.assign(ix(s.num_hosts()), 0);
   ram_.assign(ix(s.num_hosts()), 0);
   hist_.assign(ix(s.num_hosts()) * ix(len_), 0);

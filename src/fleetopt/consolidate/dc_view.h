@@ -14,6 +14,10 @@ class DcView {
  public:
   // history: how many past steps (including now) to keep per host.
   DcView(const DcState& state, std::int32_t history);
+  // The view of `state` (of the same setup) afresh, with a new id(), in the
+  // storage of this one: a policy that keeps its view between steps saves
+  // the allocations (one VM list per host) of a new one.
+  void rebuild(const DcState& state);
 
   const DcState& state() const { return *state_; }
   const DcSetup& setup() const { return state_->setup(); }
@@ -65,9 +69,9 @@ class DcView {
   };
   void shift(std::int32_t v, std::int32_t h, double sign);
   void update_power(std::int32_t h) { power_now_[ix(h)] = host_[ix(h)].power->at(util(h)); }
-  const DcState* state_;
-  std::uint64_t id_;
-  bool strict_ram_;
+  const DcState* state_ = nullptr;
+  std::uint64_t id_ = 0;
+  bool strict_ram_ = false;
   std::vector<HostConst> host_;
   std::int32_t len_;
   std::vector<std::int32_t> host_of_, slot_;
