@@ -110,6 +110,35 @@ TEST(View, LogsTheHostOfEveryEditFromItsCreationOn) {
   EXPECT_EQ(view.demand(2), state.demand(1));
 }
 
+TEST(View, RebuildIsAFreshViewWithANewId) {
+  std::vector<std::vector<float>> three = {{0.2f, 0.5f}, {0.3f, 0.1f}, {0.4f, 0.6f}};
+  DcSetup s = small_setup(3, three);
+  DcState state(s, RamModel::kCloudSim);
+  state.begin_step(0);
+  state.place(0, 0);
+  state.place(1, 0);
+  state.place(2, 1);
+  DcView view(state, 2);
+  view.remove(1);
+  view.add(1, 2);  // edits the rebuild must forget
+  const std::uint64_t old_id = view.id();
+  state.begin_step(1);
+  state.move(2, 2);
+  view.rebuild(state);
+  const DcView fresh(state, 2);
+  EXPECT_NE(view.id(), old_id);
+  EXPECT_NE(view.id(), fresh.id());
+  EXPECT_EQ(view.change_count(), 0u);
+  for (std::int32_t h = 0; h < 3; ++h) {
+    EXPECT_EQ(view.vms_on(h), fresh.vms_on(h)) << h;
+    EXPECT_EQ(view.demand(h), fresh.demand(h)) << h;
+    EXPECT_EQ(view.power_now(h), fresh.power_now(h)) << h;
+    EXPECT_EQ(view.revision(h), fresh.revision(h)) << h;
+    for (std::int32_t i = 0; i < view.history_available(); ++i) EXPECT_EQ(view.history(h, i), fresh.history(h, i));
+  }
+  EXPECT_EQ(view.host_of(2), 2);
+}
+
 TEST(Simulator, MigrationCostsTenPercentWhileItRuns) {
   std::vector<std::vector<float>> two = {{0.4f, 0.4f}, {0.4f, 0.4f}};
   DcSetup s = small_setup(4, two);
