@@ -3,7 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
+
+#include "fleetopt/consolidate/cpu_features.h"
+
+#if FLEETOPT_X86_AVX2
+#include <immintrin.h>
+#endif
 
 namespace fleetopt::consolidate {
 namespace {
@@ -89,46 +96,105 @@ std::optional<double> r_squared(const double* data, std::int32_t n, std::int32_t
 
 namespace {
 
-// One Householder reflection (commons-math's performHouseholderReflection):
-// column v (m entries) at `minor` becomes the reflection vector; returns the
-// diagonal entry of R.
-double reflect_column(double* v, std::int32_t minor, std::int32_t m) {
+// The decomposition's matrices are stored row-major (a row: one sample of
+// every design column, padded), so that applying a reflection to the
+// columns after it runs along contiguous memory, four columns per AVX2
+// instruction; each column's arithmetic is unchanged (the same operations
+// in the same order as one column at a time), so are its bits.
+
+// One Householder reflection (commons-math's performHouseholderReflection)
+// of the column at v (entries `stride` apart) at `minor`: the column becomes
+// the reflection vector, copied into `out` (contiguous, rows minor..m-1);
+// returns the diagonal entry of R.
+double reflect_column(double* v, std::size_t stride, std::int32_t minor, std::int32_t m, double* out) {
   double norm_sq = 0;
-  for (std::int32_t row = minor; row < m; ++row) norm_sq += v[row] * v[row];
-  const double a = v[minor] > 0 ? -std::sqrt(norm_sq) : std::sqrt(norm_sq);
-  if (a != 0) v[minor] -= a;
+  for (std::int32_t row = minor; row < m; ++row) norm_sq += v[ix(row) * stride] * v[ix(row) * stride];
+  const double a = v[ix(minor) * stride] > 0 ? -std::sqrt(norm_sq) : std::sqrt(norm_sq);
+  if (a != 0) v[ix(minor) * stride] -= a;
+  for (std::int32_t row = minor; row < m; ++row) out[row] = v[ix(row) * stride];
   return a;
 }
 
-// Applies the reflection in v (diagonal entry a) at `minor` to kWidth
-// columns stored `stride` apart from `first`: each column's sums keep their
-// own order (the same bits as one column at a time), and the kWidth
-// independent chains of additions overlap in the processor.
+// Applies the reflection v (contiguous) at `minor` to kWidth columns from
+// `first` of a row-major matrix (rows `stride` apart): each column's dot
+// product with v sums its rows in order, then the column takes alpha v.
 template <int kWidth>
-void reflect_block(const double* v, double scale, std::int32_t minor, double* first, std::size_t stride,
-                   std::int32_t m) {
-  double* col[kWidth];
+void reflect_block(const double* __restrict v, double scale, std::int32_t minor, double* __restrict first,
+                   std::size_t stride, std::int32_t m) {
   double acc[kWidth] = {};
-  for (int q = 0; q < kWidth; ++q) col[q] = first + static_cast<std::size_t>(q) * stride;
   for (std::int32_t row = minor; row < m; ++row) {
     const double x = v[row];
-    for (int q = 0; q < kWidth; ++q) acc[q] -= col[q][row] * x;
+    const double* r = first + ix(row) * stride;
+    for (int q = 0; q < kWidth; ++q) acc[q] -= r[q] * x;
   }
-  for (int q = 0; q < kWidth; ++q) {
-    const double alpha = acc[q] / scale;
-    for (std::int32_t row = minor; row < m; ++row) col[q][row] -= alpha * v[row];
+  for (int q = 0; q < kWidth; ++q) acc[q] /= scale;  // alpha
+  for (std::int32_t row = minor; row < m; ++row) {
+    const double x = v[row];
+    double* r = first + ix(row) * stride;
+    for (int q = 0; q < kWidth; ++q) r[q] -= acc[q] * x;
   }
 }
 
-// The reflection applied to `count` columns: eight at a time, then four,
-// then one (scale = a x v[minor], as commons-math divides by).
+#if FLEETOPT_X86_AVX2
+// reflect_block for up to 4 kRegs columns in AVX2 registers. Lanes past
+// `count` read what lies there (the row's padding or columns no longer
+// used) and get alpha = 0, so they are written back unchanged.
+template <int kRegs>
+__attribute__((target("avx2"))) void reflect_registers(const double* v, double scale, std::int32_t minor,
+                                                         double* first, std::int32_t count, std::size_t stride,
+                                                         std::int32_t m) {
+  __m256d acc[kRegs];
+  for (int g = 0; g < kRegs; ++g) acc[g] = _mm256_setzero_pd();
+  for (std::int32_t row = minor; row < m; ++row) {
+    const __m256d x = _mm256_set1_pd(v[row]);
+    const double* r = first + ix(row) * stride;
+    for (int g = 0; g < kRegs; ++g) acc[g] = _mm256_sub_pd(acc[g], _mm256_mul_pd(_mm256_loadu_pd(r + 4 * g), x));
+  }
+  const __m256d divisor = _mm256_set1_pd(scale);
+  const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0);
+  for (int g = 0; g < kRegs; ++g) {
+    const __m256i used = _mm256_cmpgt_epi64(_mm256_set1_epi64x(count - 4 * g), lane);
+    acc[g] = _mm256_and_pd(_mm256_div_pd(acc[g], divisor), _mm256_castsi256_pd(used));  // alpha
+  }
+  for (std::int32_t row = minor; row < m; ++row) {
+    const __m256d x = _mm256_set1_pd(v[row]);
+    double* r = first + ix(row) * stride;
+    for (int g = 0; g < kRegs; ++g) {
+      _mm256_storeu_pd(r + 4 * g, _mm256_sub_pd(_mm256_loadu_pd(r + 4 * g), _mm256_mul_pd(acc[g], x)));
+    }
+  }
+}
+
+template <int... kRegs>
+void reflect_registers_for(std::int32_t count, const double* v, double scale, std::int32_t minor, double* first,
+                           std::size_t stride, std::int32_t m, std::integer_sequence<int, kRegs...>) {
+  const int regs = (count + 3) / 4;
+  ((regs == kRegs + 1 ? reflect_registers<kRegs + 1>(v, scale, minor, first, count, stride, m) : void()), ...);
+}
+#endif
+
+// Columns a row holds beyond the design's (read, never changed, by the
+// AVX2 path's last register).
+constexpr std::size_t kRowPadding = 4;
+// The AVX2 path keeps every column's sum in a register: up to 32 columns.
+constexpr std::int32_t kMostRegisterColumns = 32;
+
+// The reflection v (diagonal entry a) applied to `count` columns (scale =
+// a x v[minor], as commons-math divides by).
 void apply_reflection_to(const double* v, double a, std::int32_t minor, double* first, std::int32_t count,
                          std::size_t stride, std::int32_t m) {
   const double scale = a * v[minor];
+#if FLEETOPT_X86_AVX2
+  if (count <= kMostRegisterColumns && detail::cpu_has_avx2()) {
+    reflect_registers_for(count, v, scale, minor, first, stride, m,
+                          std::make_integer_sequence<int, kMostRegisterColumns / 4>{});
+    return;
+  }
+#endif
   std::int32_t c = 0;
-  for (; c + 8 <= count; c += 8) reflect_block<8>(v, scale, minor, first + ix(c) * stride, stride, m);
-  for (; c + 4 <= count; c += 4) reflect_block<4>(v, scale, minor, first + ix(c) * stride, stride, m);
-  for (; c < count; ++c) reflect_block<1>(v, scale, minor, first + ix(c) * stride, stride, m);
+  for (; c + 8 <= count; c += 8) reflect_block<8>(v, scale, minor, first + c, stride, m);
+  for (; c + 4 <= count; c += 4) reflect_block<4>(v, scale, minor, first + c, stride, m);
+  for (; c < count; ++c) reflect_block<1>(v, scale, minor, first + c, stride, m);
 }
 
 }  // namespace
@@ -136,50 +202,57 @@ void apply_reflection_to(const double* v, double a, std::int32_t minor, double* 
 bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                    std::vector<double>& scratch) {
   if (n < 2 || m < n) return false;
-  const std::size_t mm = ix(m), cols = ix(n) + 1;
-  // trunk: the intercept and every row, as columns, after the reflections of
-  // columns 0..i; branch: columns i+1..n for target i; then rdiag, beta, fit.
-  scratch.resize(2 * cols * mm + 2 * cols + mm);
+  const std::size_t mm = ix(m), cols = ix(n) + 1, width = cols + kRowPadding;
+  // trunk: the intercept and every row, as columns (row-major, m rows of
+  // `width`), after the reflections of columns 0..i; branch: columns i+1..n
+  // for target i (the same shape, the first n - i columns used); then rdiag,
+  // beta, fit, the current reflection vector and y.
+  scratch.assign(2 * width * mm + 2 * cols + 3 * mm, 0.0);
   double* trunk = scratch.data();
-  double* branch = trunk + cols * mm;
-  double* rdiag = branch + cols * mm;
+  double* branch = trunk + width * mm;
+  double* rdiag = branch + width * mm;
   double* beta = rdiag + cols;
   double* fit = beta + cols;
-  std::fill(trunk, trunk + mm, 1.0);
-  std::copy(data, data + ix(n) * mm, trunk + mm);
-  auto col = [&](double* base, std::size_t c) { return base + c * mm; };
+  double* refl = fit + mm;
+  double* y = refl + mm;
+  for (std::size_t row = 0; row < mm; ++row) {
+    double* t = trunk + row * width;
+    t[0] = 1.0;
+    for (std::size_t j = 0; j < ix(n); ++j) t[j + 1] = data[j * mm + row];
+  }
   r2.assign(ix(n), 0);
   // Trunk reflection of column k (minor k), applied to columns k+1..n.
   auto advance = [&](std::int32_t k) {
-    double* v = col(trunk, ix(k));
-    rdiag[ix(k)] = reflect_column(v, k, m);
+    rdiag[ix(k)] = reflect_column(trunk + k, width, k, m, refl);
     if (rdiag[ix(k)] == 0) return;
-    apply_reflection_to(v, rdiag[ix(k)], k, col(trunk, ix(k) + 1), static_cast<std::int32_t>(cols) - k - 1, mm, m);
+    apply_reflection_to(refl, rdiag[ix(k)], k, trunk + k + 1, static_cast<std::int32_t>(cols) - k - 1, width, m);
   };
   advance(0);
   for (std::int32_t i = 0; i < n; ++i) {
     // Target row i is column i+1; the design's columns at minors 0..i are
-    // trunk columns 0..i, at minors q = i+1..n-1 trunk columns q+1.
-    std::copy(col(trunk, ix(i) + 1), col(trunk, cols), branch);
-    double* y = branch;  // column i+1, reflected by minors 0..i already
-    auto design = [&](std::int32_t q) { return q <= i ? col(trunk, ix(q)) : col(branch, ix(q - i)); };
+    // trunk columns 0..i, at minors q = i+1..n-1 trunk columns q+1 (branch
+    // columns q - i). A column's entries are `width` apart.
+    for (std::size_t row = 0; row < mm; ++row) {
+      std::copy_n(trunk + row * width + ix(i) + 1, cols - ix(i) - 1, branch + row * width);
+    }
+    for (std::size_t row = 0; row < mm; ++row) y[row] = branch[row * width];  // column i+1, minors 0..i applied
+    auto design = [&](std::int32_t q) { return q <= i ? trunk + q : branch + (q - i); };
     for (std::int32_t q = 0; q <= i; ++q) {
       if (rdiag[ix(q)] == 0) return false;
     }
     for (std::int32_t q = i + 1; q < n; ++q) {
-      double* v = design(q);
-      rdiag[ix(q)] = reflect_column(v, q, m);
+      rdiag[ix(q)] = reflect_column(design(q), width, q, m, refl);
       if (rdiag[ix(q)] == 0) return false;  // singular: commons-math throws
-      if (q + 1 < n) apply_reflection_to(v, rdiag[ix(q)], q, design(q + 1), n - q - 1, mm, m);  // branch columns
+      if (q + 1 < n) apply_reflection_to(refl, rdiag[ix(q)], q, design(q + 1), n - q - 1, width, m);  // branch columns
     }
     // Q^T y: the reflections of minors i+1..n-1 (0..i were applied in the
     // trunk, in the same order and arithmetic as the solver's loop).
     for (std::int32_t q = i + 1; q < n; ++q) {
       const double* v = design(q);
       double dot = 0;
-      for (std::int32_t row = q; row < m; ++row) dot += y[row] * v[row];
-      dot /= rdiag[ix(q)] * v[q];
-      for (std::int32_t row = q; row < m; ++row) y[row] += dot * v[row];
+      for (std::int32_t row = q; row < m; ++row) dot += y[row] * v[ix(row) * width];
+      dot /= rdiag[ix(q)] * v[ix(q) * width];
+      for (std::int32_t row = q; row < m; ++row) y[row] += dot * v[ix(row) * width];
     }
     // R beta = Q^T y.
     for (std::int32_t row = n; row-- > 0;) {
@@ -187,7 +260,7 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
       const double y_row = y[row];
       beta[ix(row)] = y_row;
       const double* r = design(row);
-      for (std::int32_t k = 0; k < row; ++k) y[k] -= y_row * r[k];
+      for (std::int32_t k = 0; k < row; ++k) y[k] -= y_row * r[ix(k) * width];
     }
     // Residuals against the original design: the intercept, then rows j != i.
     const double* target = data + ix(i) * mm;

@@ -112,6 +112,37 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
   EXPECT_GT(failed, 50);  // the degenerate cases were exercised
 }
 
+// Hosts as full as the history is long (n = m = 30, where the choice is
+// rounding noise) and larger designs than a host has (more than 32 columns:
+// the portable reflection instead of the AVX2 one): still the same bits.
+TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRowOnLargeDesigns) {
+  Rng rng(12);
+  std::vector<double> r2, scratch;
+  int compared = 0;
+  for (int trial = 0; trial < 24; ++trial) {
+    const auto n = static_cast<std::int32_t>(trial < 8 ? 30 : 26 + rng.below(15));
+    const auto m = static_cast<std::int32_t>(trial < 8 ? 30 : n + rng.below(6));
+    std::vector<double> data;
+    for (std::int32_t i = 0; i < n * m; ++i) data.push_back(static_cast<double>(rng.below(101)) / 100);
+    std::vector<double> expected;
+    bool any_failed = false;
+    for (std::int32_t i = 0; i < n; ++i) {
+      const std::optional<double> one = r_squared(data.data(), n, m, i);
+      any_failed = any_failed || !one;
+      expected.push_back(one.value_or(0));
+    }
+    ASSERT_EQ(r_squared_all(data.data(), n, m, r2, scratch), !any_failed) << "trial " << trial;
+    if (any_failed) continue;
+    for (std::int32_t i = 0; i < n; ++i) {
+      const auto row = static_cast<std::size_t>(i);
+      ASSERT_EQ(std::memcmp(&r2[row], &expected[row], sizeof(double)), 0)
+          << "trial " << trial << " n " << n << " m " << m << " row " << i;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 500);
+}
+
 // CloudSim's rule on the exact R^2 values: the first row strictly above
 // Double.MIN_VALUE and every earlier maximum; -1 if any regression throws.
 std::int32_t exact_choice(const std::vector<double>& data, std::int32_t n, std::int32_t m) {

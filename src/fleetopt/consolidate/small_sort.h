@@ -12,6 +12,8 @@
 #include <limits>
 #include <utility>
 
+#include "fleetopt/consolidate/cpu_features.h"
+
 namespace fleetopt::consolidate {
 
 namespace detail {
@@ -58,13 +60,10 @@ inline void run_network(double* x, std::index_sequence<I...>) {
 }
 
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FLEETOPT_SMALL_SORT_AVX2 1
+#define FLEETOPT_SMALL_SORT_AVX2 FLEETOPT_X86_AVX2
+#if FLEETOPT_SMALL_SORT_AVX2
 // small_sort_avx2.cc: the same sort in AVX2 registers, ~3x faster.
 void sort32_avx2(double* x);
-bool cpu_has_avx2();
-#else
-#define FLEETOPT_SMALL_SORT_AVX2 0
 #endif
 
 }  // namespace detail
