@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -197,24 +198,202 @@ void apply_reflection_to(const double* v, double a, std::int32_t minor, double* 
   for (; c < count; ++c) reflect_block<1>(v, scale, minor, first + c, stride, m);
 }
 
-}  // namespace
+// Four targets' regressions side by side, one per lane of a vector: lane
+// L of every value below belongs to target row t_L = i + L (n - 1 for lanes
+// past the last row, a copy whose result is dropped). Each lane does the
+// scalar algorithm's operations in its order, so its bits are unchanged;
+// the lanes share the dependent chains (norms, dot products, the back
+// substitution's divisions, the running second moment) that bound a single
+// regression's time. GCC's and Clang's vector extension: no Debian library
+// runs several small least-squares problems in lock step.
+typedef double Lanes __attribute__((vector_size(32)));
+constexpr int kLanes = 4;
 
-bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
-                   std::vector<double>& scratch) {
+#define FLEETOPT_LANES_INLINE __attribute__((always_inline)) inline
+
+// The reflection in column p of the lanes' matrix w (rows of `cols`) at
+// minor q applied to kCount columns from c: each column's dot product sums
+// its rows in order, then the column takes alpha times the reflection.
+template <int kCount>
+FLEETOPT_LANES_INLINE void reflect_lanes(Lanes* w, std::int32_t cols, std::int32_t p, std::int32_t c,
+                                         std::int32_t q, std::int32_t m, const Lanes& scale) {
+  Lanes acc[kCount];
+  for (int k = 0; k < kCount; ++k) acc[k] = Lanes{};
+  for (std::int32_t row = q; row < m; ++row) {
+    const Lanes* r = w + ix(row) * ix(cols);
+    const Lanes x = r[p];
+    for (int k = 0; k < kCount; ++k) acc[k] -= r[c + k] * x;
+  }
+  for (int k = 0; k < kCount; ++k) acc[k] /= scale;  // alpha
+  for (std::int32_t row = q; row < m; ++row) {
+    Lanes* r = w + ix(row) * ix(cols);
+    const Lanes x = r[p];
+    for (int k = 0; k < kCount; ++k) r[c + k] -= acc[k] * x;
+  }
+}
+
+// The fit of kRows rows from row0 for every lane: 1 x beta_0, then x_j
+// beta_q for the design's data rows j (all but the lane's target t_l) in
+// order.
+template <int kRows>
+FLEETOPT_LANES_INLINE void fit_rows(const double* data, std::int32_t n, std::int32_t m, std::int32_t i,
+                                    const std::int32_t* t, const Lanes* beta, std::int32_t row0, Lanes* fit) {
+  Lanes f[kRows];
+  for (int r = 0; r < kRows; ++r) f[r] = 1.0 * beta[0];
+  // Before i every lane's q-th column is data row q - 1; after the last
+  // target, row q; in between, per lane.
+  const std::int32_t mixed_from = i + 1, mixed_to = std::min(t[kLanes - 1], n - 1);
+  for (std::int32_t q = 1; q < mixed_from && q < n; ++q) {
+    const double* x = data + ix(q - 1) * ix(m) + ix(row0);
+    for (int r = 0; r < kRows; ++r) f[r] += x[r] * beta[q];
+  }
+  for (std::int32_t q = mixed_from; q <= mixed_to; ++q) {
+    const double* x[kLanes];
+    for (int l = 0; l < kLanes; ++l) x[l] = data + ix(q - 1 < t[l] ? q - 1 : q) * ix(m) + ix(row0);
+    for (int r = 0; r < kRows; ++r) f[r] += Lanes{x[0][r], x[1][r], x[2][r], x[3][r]} * beta[q];
+  }
+  for (std::int32_t q = mixed_to + 1; q < n; ++q) {
+    const double* x = data + ix(q) * ix(m) + ix(row0);
+    for (int r = 0; r < kRows; ++r) f[r] += x[r] * beta[q];
+  }
+  for (int r = 0; r < kRows; ++r) fit[row0 + r] = f[r];
+}
+
+// The group of targets i..i+3 from the trunk after the reflections of
+// minors 0..i (trunk: m rows of `width`, column 0 the intercept, column j+1
+// data row j). Lane L's design at minors i+1..n-1 is trunk columns
+// i+1..t_L (the trunk's own next reflections, which the lane repeats), then
+// t_L+2..n; its y is trunk column t_L+1 and takes the same reflections as
+// a column does (commons-math's Q^T y loop is the same arithmetic with the
+// sign of its dot product flipped, which rounding does not see). `w`: m
+// rows of n - i Lanes (design minors i+1..n-1, then y), 32-byte aligned;
+// `lane_rdiag`, `beta`: n Lanes; `fit`: m Lanes. False if a diagonal entry
+// of R is 0 for any lane (commons-math throws).
+FLEETOPT_LANES_INLINE bool regress_lanes(const double* data, std::int32_t n, std::int32_t m, std::int32_t i,
+                                         const double* trunk, std::size_t width, const double* rdiag, Lanes* w,
+                                         Lanes* lane_rdiag, Lanes* beta, Lanes* fit, double* r2) {
+  const std::int32_t cols = n - i, yc = cols - 1;  // Lanes per row of w; y's column
+  std::int32_t t[kLanes];
+  for (int l = 0; l < kLanes; ++l) t[l] = std::min(i + l, n - 1);
+  // Minors past every lane's target are the same trunk column in all lanes.
+  const std::int32_t mixed = std::min(yc, kLanes - 1);
+  for (std::int32_t row = 0; row < m; ++row) {
+    const double* tr = trunk + ix(row) * width;
+    Lanes* out = w + ix(row) * ix(cols);
+    for (std::int32_t p = 0; p < mixed; ++p) {
+      const std::int32_t q = i + 1 + p;
+      for (int l = 0; l < kLanes; ++l) out[p][l] = tr[q <= t[l] ? q : q + 1];
+    }
+    for (std::int32_t p = mixed; p < yc; ++p) {
+      const double x = tr[i + 2 + p];
+      out[p] = Lanes{x, x, x, x};
+    }
+    out[yc] = Lanes{tr[t[0] + 1], tr[t[1] + 1], tr[t[2] + 1], tr[t[3] + 1]};
+  }
+  const auto at = [&](std::int32_t row, std::int32_t p) -> Lanes& { return w[ix(row) * ix(cols) + ix(p)]; };
+  // The targets' total sum of squares about the mean, as a running second
+  // moment (commons-math's SecondMoment): a chain of divisions that only
+  // needs the data, so it goes first, to overlap with the decomposition.
+  const double* y[kLanes];
+  for (int l = 0; l < kLanes; ++l) y[l] = data + ix(t[l]) * ix(m);
+  Lanes mean = Lanes{}, sst = Lanes{};
+  for (std::int32_t k = 0; k < m; ++k) {
+    const Lanes dev = Lanes{y[0][k], y[1][k], y[2][k], y[3][k]} - mean, step = dev / static_cast<double>(k + 1);
+    mean += step;
+    sst += static_cast<double>(k) * dev * step;
+  }
+  for (std::int32_t q = i + 1; q < n; ++q) {
+    const std::int32_t p = q - i - 1;
+    Lanes norm_sq = Lanes{};
+    for (std::int32_t row = q; row < m; ++row) norm_sq += at(row, p) * at(row, p);
+    Lanes a;
+    for (int l = 0; l < kLanes; ++l) {
+      const double root = std::sqrt(norm_sq[l]);
+      a[l] = at(q, p)[l] > 0 ? -root : root;
+      if (a[l] == 0) return false;  // singular: commons-math throws
+    }
+    lane_rdiag[q] = a;
+    at(q, p) -= a;
+    const Lanes scale = a * at(q, p);
+    // The reflection on every later column and y, up to eight columns at
+    // a time (their sums in registers).
+    std::int32_t c = p + 1;
+    for (; c + 8 <= cols; c += 8) reflect_lanes<8>(w, cols, p, c, q, m, scale);
+    switch (cols - c) {
+      case 7: reflect_lanes<7>(w, cols, p, c, q, m, scale); break;
+      case 6: reflect_lanes<6>(w, cols, p, c, q, m, scale); break;
+      case 5: reflect_lanes<5>(w, cols, p, c, q, m, scale); break;
+      case 4: reflect_lanes<4>(w, cols, p, c, q, m, scale); break;
+      case 3: reflect_lanes<3>(w, cols, p, c, q, m, scale); break;
+      case 2: reflect_lanes<2>(w, cols, p, c, q, m, scale); break;
+      case 1: reflect_lanes<1>(w, cols, p, c, q, m, scale); break;
+      default: break;
+    }
+  }
+  // R beta = Q^T y, in y's column. Minors 0..i are the trunk's, shared.
+  for (std::int32_t row = n; row-- > 0;) {
+    Lanes& y_row = at(row, yc);
+    if (row <= i) {
+      y_row /= rdiag[row];
+    } else {
+      y_row /= lane_rdiag[row];
+    }
+    beta[row] = y_row;
+    if (row <= i) {
+      for (std::int32_t k = 0; k < row; ++k) at(k, yc) -= y_row * trunk[ix(k) * width + ix(row)];
+    } else {
+      for (std::int32_t k = 0; k < row; ++k) at(k, yc) -= y_row * at(k, row - i - 1);
+    }
+  }
+  // Residuals against the original design: the intercept, then the rows
+  // other than the lane's target, each row's fit summed in that order;
+  // four rows at a time, their sums in registers.
+  std::int32_t row = 0;
+  for (; row + 4 <= m; row += 4) fit_rows<4>(data, n, m, i, t, beta, row, fit);
+  for (; row < m; ++row) fit_rows<1>(data, n, m, i, t, beta, row, fit);
+  Lanes ssr = Lanes{};
+  for (std::int32_t k = 0; k < m; ++k) {
+    const Lanes res = Lanes{y[0][k], y[1][k], y[2][k], y[3][k]} - fit[k];
+    ssr += res * res;
+  }
+  const Lanes r = 1.0 - ssr / sst;
+  for (int l = 0; l < kLanes && i + l < n; ++l) r2[i + l] = r[l];
+  return true;
+}
+
+bool regress_lanes_portable(const double* data, std::int32_t n, std::int32_t m, std::int32_t i, const double* trunk,
+                            std::size_t width, const double* rdiag, Lanes* w, Lanes* lane_rdiag, Lanes* beta,
+                            Lanes* fit, double* r2) {
+  return regress_lanes(data, n, m, i, trunk, width, rdiag, w, lane_rdiag, beta, fit, r2);
+}
+
+#if FLEETOPT_X86_AVX2
+__attribute__((target("avx2"))) bool regress_lanes_avx2(const double* data, std::int32_t n, std::int32_t m,
+                                                        std::int32_t i, const double* trunk, std::size_t width,
+                                                        const double* rdiag, Lanes* w, Lanes* lane_rdiag,
+                                                        Lanes* beta, Lanes* fit, double* r2) {
+  return regress_lanes(data, n, m, i, trunk, width, rdiag, w, lane_rdiag, beta, fit, r2);
+}
+#endif
+
+bool r_squared_all_with(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                        std::vector<double>& scratch, bool portable) {
   if (n < 2 || m < n) return false;
   const std::size_t mm = ix(m), cols = ix(n) + 1, width = cols + kRowPadding;
   // trunk: the intercept and every row, as columns (row-major, m rows of
-  // `width`), after the reflections of columns 0..i; branch: columns i+1..n
-  // for target i (the same shape, the first n - i columns used); then rdiag,
-  // beta, fit, the current reflection vector and y.
-  scratch.assign(2 * width * mm + 2 * cols + 3 * mm, 0.0);
+  // `width`), after the reflections of minors 0..i; then rdiag, the
+  // current reflection vector, and the lanes' storage (aligned for Lanes).
+  const std::size_t lanes_doubles = kLanes * (mm * ix(n) + 2 * ix(n) + mm);
+  scratch.assign(width * mm + cols + mm + lanes_doubles + kLanes, 0.0);
   double* trunk = scratch.data();
-  double* branch = trunk + width * mm;
-  double* rdiag = branch + width * mm;
-  double* beta = rdiag + cols;
-  double* fit = beta + cols;
-  double* refl = fit + mm;
-  double* y = refl + mm;
+  double* rdiag = trunk + width * mm;
+  double* refl = rdiag + cols;
+  double* lanes_at = refl + mm;
+  while (reinterpret_cast<std::uintptr_t>(lanes_at) % sizeof(Lanes) != 0) ++lanes_at;
+  auto* w = reinterpret_cast<Lanes*>(lanes_at);
+  Lanes* lane_rdiag = w + mm * ix(n);
+  Lanes* beta = lane_rdiag + ix(n);
+  Lanes* fit = beta + ix(n);
   for (std::size_t row = 0; row < mm; ++row) {
     double* t = trunk + row * width;
     t[0] = 1.0;
@@ -224,72 +403,47 @@ bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vect
   // Trunk reflection of column k (minor k), applied to columns k+1..n.
   auto advance = [&](std::int32_t k) {
     rdiag[ix(k)] = reflect_column(trunk + k, width, k, m, refl);
-    if (rdiag[ix(k)] == 0) return;
+    if (rdiag[ix(k)] == 0) return false;  // every target from k on is singular
     apply_reflection_to(refl, rdiag[ix(k)], k, trunk + k + 1, static_cast<std::int32_t>(cols) - k - 1, width, m);
+    return true;
   };
-  advance(0);
-  for (std::int32_t i = 0; i < n; ++i) {
-    // Target row i is column i+1; the design's columns at minors 0..i are
-    // trunk columns 0..i, at minors q = i+1..n-1 trunk columns q+1 (branch
-    // columns q - i). A column's entries are `width` apart.
-    for (std::size_t row = 0; row < mm; ++row) {
-      std::copy_n(trunk + row * width + ix(i) + 1, cols - ix(i) - 1, branch + row * width);
+#if FLEETOPT_X86_AVX2
+  const bool avx2 = !portable && detail::cpu_has_avx2();
+#else
+  (void)portable;
+  constexpr bool avx2 = false;
+#endif
+  for (std::int32_t i = 0; i < n; i += kLanes) {
+    // The trunk through minor i, shared by the group's targets.
+    for (std::int32_t k = std::max(0, i - kLanes + 1); k <= i; ++k) {
+      if (!advance(k)) return false;
     }
-    for (std::size_t row = 0; row < mm; ++row) y[row] = branch[row * width];  // column i+1, minors 0..i applied
-    auto design = [&](std::int32_t q) { return q <= i ? trunk + q : branch + (q - i); };
-    for (std::int32_t q = 0; q <= i; ++q) {
-      if (rdiag[ix(q)] == 0) return false;
+#if FLEETOPT_X86_AVX2
+    if (avx2) {
+      if (!regress_lanes_avx2(data, n, m, i, trunk, width, rdiag, w, lane_rdiag, beta, fit, r2.data())) return false;
+      continue;
     }
-    for (std::int32_t q = i + 1; q < n; ++q) {
-      rdiag[ix(q)] = reflect_column(design(q), width, q, m, refl);
-      if (rdiag[ix(q)] == 0) return false;  // singular: commons-math throws
-      if (q + 1 < n) apply_reflection_to(refl, rdiag[ix(q)], q, design(q + 1), n - q - 1, width, m);  // branch columns
+#endif
+    if (!regress_lanes_portable(data, n, m, i, trunk, width, rdiag, w, lane_rdiag, beta, fit, r2.data())) {
+      return false;
     }
-    // Q^T y: the reflections of minors i+1..n-1 (0..i were applied in the
-    // trunk, in the same order and arithmetic as the solver's loop).
-    for (std::int32_t q = i + 1; q < n; ++q) {
-      const double* v = design(q);
-      double dot = 0;
-      for (std::int32_t row = q; row < m; ++row) dot += y[row] * v[ix(row) * width];
-      dot /= rdiag[ix(q)] * v[ix(q) * width];
-      for (std::int32_t row = q; row < m; ++row) y[row] += dot * v[ix(row) * width];
-    }
-    // R beta = Q^T y.
-    for (std::int32_t row = n; row-- > 0;) {
-      y[row] /= rdiag[ix(row)];
-      const double y_row = y[row];
-      beta[ix(row)] = y_row;
-      const double* r = design(row);
-      for (std::int32_t k = 0; k < row; ++k) y[k] -= y_row * r[ix(k) * width];
-    }
-    // Residuals against the original design: the intercept, then rows j != i.
-    const double* target = data + ix(i) * mm;
-    // Each row's fit sums its terms in the solver's order; the rows are
-    // summed side by side (contiguous, independent).
-    for (std::size_t row = 0; row < mm; ++row) fit[row] = 1.0 * beta[0];
-    std::size_t q = 1;
-    for (std::int32_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      const double* x = data + ix(j) * mm;
-      const double b = beta[q++];
-      for (std::size_t row = 0; row < mm; ++row) fit[row] += x[row] * b;
-    }
-    double ssr = 0;
-    for (std::size_t row = 0; row < mm; ++row) {
-      const double res = target[row] - fit[row];
-      ssr += res * res;
-    }
-    double mean = 0, sst = 0;
-    for (std::int32_t k = 0; k < m; ++k) {
-      const double dev = target[k] - mean, step = dev / (k + 1);
-      mean += step;
-      sst += static_cast<double>(k) * dev * step;
-    }
-    r2[ix(i)] = 1 - ssr / sst;
-    if (i + 1 < n) advance(i + 1);
   }
   return true;
 }
+
+}  // namespace
+
+bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                   std::vector<double>& scratch) {
+  return r_squared_all_with(data, n, m, r2, scratch, false);
+}
+
+namespace detail {
+bool r_squared_all_portable(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                            std::vector<double>& scratch) {
+  return r_squared_all_with(data, n, m, r2, scratch, true);
+}
+}  // namespace detail
 
 bool correlation_matrix(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& corr,
                         std::vector<double>& scratch) {

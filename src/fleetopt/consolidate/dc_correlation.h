@@ -30,10 +30,18 @@ std::optional<double> r_squared(const double* data, std::int32_t n, std::int32_t
 // i' > i share their first i + 1 design columns (the intercept, rows
 // 0..i-1), and Householder QR transforms each column only by the
 // reflections of the columns before it, so one decomposition of all rows in
-// order is shared up to the column each regression leaves out. `scratch` is
-// reused between calls.
+// order is shared up to the column each regression leaves out; the rest of
+// each regression runs four targets at a time, one per vector lane, each
+// lane with the scalar order of operations. `scratch` is reused between
+// calls.
 bool r_squared_all(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                    std::vector<double>& scratch);
+
+namespace detail {
+// r_squared_all without AVX2 even where the processor has it (its tests).
+bool r_squared_all_portable(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
+                            std::vector<double>& scratch);
+}  // namespace detail
 
 // The row with the highest R^2 (the first of equals; row 0 if none is
 // positive, as CloudSim starts from Double.MIN_VALUE), or -1 if the

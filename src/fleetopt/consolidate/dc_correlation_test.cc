@@ -97,6 +97,8 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
       expected.push_back(one.value_or(0));
     }
     ASSERT_EQ(r_squared_all(data.data(), n, m, r2, scratch), !any_failed) << "trial " << trial;
+    std::vector<double> portable;
+    ASSERT_EQ(detail::r_squared_all_portable(data.data(), n, m, portable, scratch), !any_failed) << "trial " << trial;
     if (any_failed) {
       ++failed;
       continue;
@@ -105,6 +107,8 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
       const auto row = static_cast<std::size_t>(i);
       ASSERT_EQ(std::memcmp(&r2[row], &expected[row], sizeof(double)), 0)
           << "trial " << trial << " row " << i << ": " << r2[row] << " vs " << expected[row];
+      ASSERT_EQ(std::memcmp(&portable[row], &expected[row], sizeof(double)), 0)
+          << "portable, trial " << trial << " row " << i;
       ++compared;
     }
   }
@@ -115,6 +119,7 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
 // Hosts as full as the history is long (n = m = 30, where the choice is
 // rounding noise) and larger designs than a host has (more than 32 columns:
 // the portable reflection instead of the AVX2 one): still the same bits.
+// Both tests also run the four-target lanes without AVX2.
 TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRowOnLargeDesigns) {
   Rng rng(12);
   std::vector<double> r2, scratch;
@@ -132,11 +137,15 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRowOnLargeDesigns)
       expected.push_back(one.value_or(0));
     }
     ASSERT_EQ(r_squared_all(data.data(), n, m, r2, scratch), !any_failed) << "trial " << trial;
+    std::vector<double> portable;
+    ASSERT_EQ(detail::r_squared_all_portable(data.data(), n, m, portable, scratch), !any_failed) << "trial " << trial;
     if (any_failed) continue;
     for (std::int32_t i = 0; i < n; ++i) {
       const auto row = static_cast<std::size_t>(i);
       ASSERT_EQ(std::memcmp(&r2[row], &expected[row], sizeof(double)), 0)
           << "trial " << trial << " n " << n << " m " << m << " row " << i;
+      ASSERT_EQ(std::memcmp(&portable[row], &expected[row], sizeof(double)), 0)
+          << "portable, trial " << trial << " n " << n << " m " << m << " row " << i;
       ++compared;
     }
   }
