@@ -207,6 +207,7 @@ void apply_reflection_to(const double* v, double a, std::int32_t minor, double* 
 // regression's time. GCC's and Clang's vector extension: no Debian library
 // runs several small least-squares problems in lock step.
 typedef double Lanes __attribute__((vector_size(32)));
+typedef long long LanesMask __attribute__((vector_size(32)));  // a comparison's result: all ones where true
 constexpr int kLanes = 4;
 
 #define FLEETOPT_LANES_INLINE __attribute__((always_inline)) inline
@@ -503,6 +504,108 @@ bool correlation_matrix(const double* data, std::int32_t n, std::int32_t m, std:
 
 namespace {
 
+// Row i of L^-1 is (e_i - sum_{k<i} L_ik (row k of L^-1)) / L_ii:
+// contiguous multiply-subtracts over rows already solved, with no chain
+// from one entry to the next. diag: the sums of squares of its columns.
+// (recip: 1 / L_kk; inv: n x n workspace.)
+void inverse_diagonal(const double* l, const double* recip, std::size_t nn, double* inv, double* diag) {
+  std::fill(diag, diag + nn, 0.0);
+  for (std::size_t i = 0; i < nn; ++i) {
+    double* row = inv + i * nn;
+    std::fill(row, row + i + 1, 0.0);
+    row[i] = 1;
+    const double* li = l + i * nn;
+    for (std::size_t k = 0; k < i; ++k) {
+      const double f = li[k];
+      const double* prev = inv + k * nn;
+      for (std::size_t j = 0; j <= k; ++j) row[j] -= f * prev[j];
+    }
+    for (std::size_t j = 0; j <= i; ++j) {
+      row[j] *= recip[i];
+      diag[j] += row[j] * row[j];
+    }
+  }
+}
+
+// The Cholesky factor L of C (n <= 4 kRows, row-major n x n) and the
+// diagonal of C^-1 as the column sums of squares of L^-1, each column of L
+// and each row of L^-1 being computed in kRows vector registers (four rows
+// or columns a register), so each multiply-subtract is one register
+// operation rather than a load and a store. The same arithmetic as the
+// scalar loops below (each entry's terms in the same order). False for a
+// pivot <= 1e-4.
+template <int kRows>
+FLEETOPT_LANES_INLINE bool inverse_diagonal_rows(const double* corr, std::int32_t n, double* diag) {
+  const auto nn = ix(n);
+  Lanes lc[kLanes * kRows * kRows];   // column k of L: lc[k kRows ..], zero above the diagonal
+  Lanes inv[kLanes * kRows * kRows];  // row i of L^-1: inv[i kRows ..], zero past the diagonal
+  double recip[kLanes * kRows];
+  const auto entry = [&](const Lanes* v, std::size_t i) { return v[i / kLanes][i % kLanes]; };
+  LanesMask index[kRows];  // each lane's row
+  for (int g = 0; g < kRows; ++g) {
+    for (int l = 0; l < kLanes; ++l) index[g][l] = g * kLanes + l;
+  }
+  for (std::size_t j = 0; j < nn; ++j) {
+    Lanes col[kRows];  // C is symmetric: column j = row j
+    double* padded = &col[0][0];
+    std::copy_n(corr + j * nn, nn, padded);
+    std::fill(padded + nn, padded + kLanes * kRows, 0.0);
+    for (std::size_t k = 0; k < j; ++k) {
+      const Lanes* lk = lc + k * kRows;
+      const double f = entry(lk, j);
+      for (int g = 0; g < kRows; ++g) col[g] -= lk[g] * f;
+    }
+    const double d = entry(col, j);
+    if (!(d > 1e-4)) return false;  // then some R^2 > 1 - 1e-4 anyway
+    const double l = std::sqrt(d);
+    recip[j] = 1 / l;
+    for (int g = 0; g < kRows; ++g) {  // rows up to j zeroed: L_jj is only used as recip
+      const LanesMask below = index[g] > static_cast<long long>(j);
+      lc[j * kRows + ix(g)] = (Lanes)((LanesMask)(col[g] / l) & below);
+    }
+  }
+  Lanes sums[kRows];
+  for (int g = 0; g < kRows; ++g) sums[g] = Lanes{};
+  for (std::size_t i = 0; i < nn; ++i) {
+    Lanes row[kRows];
+    for (int g = 0; g < kRows; ++g) row[g] = Lanes{};
+    row[i / kLanes][i % kLanes] = 1;
+    for (std::size_t k = 0; k < i; ++k) {
+      const double f = entry(lc + k * kRows, i);  // L_ik
+      const Lanes* prev = inv + k * kRows;
+      for (int g = 0; g < kRows; ++g) row[g] -= f * prev[g];
+    }
+    for (int g = 0; g < kRows; ++g) {
+      row[g] *= recip[i];
+      inv[i * kRows + ix(g)] = row[g];
+      sums[g] += row[g] * row[g];
+    }
+  }
+  for (std::size_t j = 0; j < nn; ++j) diag[j] = entry(sums, j);
+  return true;
+}
+
+template <int... kRows>
+FLEETOPT_LANES_INLINE bool inverse_diagonal_dispatch(const double* corr, std::int32_t n, double* diag,
+                                                     std::integer_sequence<int, kRows...>) {
+  const int rows = (n + kLanes - 1) / kLanes;
+  bool ok = false;
+  ((rows == kRows + 1 ? (ok = inverse_diagonal_rows<kRows + 1>(corr, n, diag)) : false), ...);
+  return ok;
+}
+
+constexpr int kMostLanesRows = 8;  // up to 32 VMs
+
+bool inverse_diagonal_lanes_portable(const double* corr, std::int32_t n, double* diag) {
+  return inverse_diagonal_dispatch(corr, n, diag, std::make_integer_sequence<int, kMostLanesRows>{});
+}
+
+#if FLEETOPT_X86_AVX2
+__attribute__((target("avx2"))) bool inverse_diagonal_lanes_avx2(const double* corr, std::int32_t n, double* diag) {
+  return inverse_diagonal_dispatch(corr, n, diag, std::make_integer_sequence<int, kMostLanesRows>{});
+}
+#endif
+
 // The R^2 of every row from the correlation matrix C of the rows (centred
 // and scaled): regressing centred row i on the other centred rows leaves a
 // residual sum of squares of 1 / (G^-1)_ii for the Gram matrix G, so
@@ -522,55 +625,48 @@ bool r_squared_from_correlation(const double* corr, std::int32_t n, std::vector<
   double* inv = c + nn * nn;       // L^-1 (lower), row by row
   double* diag = inv + nn * nn;    // (C^-1)_jj, summed over the rows of L^-1
   double* recip = diag + nn;       // 1 / L_kk
-  std::copy(corr, corr + nn * nn, c);
-  for (std::size_t j = 0; j < nn; ++j) {  // Cholesky, in place, lower triangle
-    const double* lj = c + j * nn;
-    double d = lj[j];
-    for (std::size_t k = 0; k < j; ++k) d -= lj[k] * lj[k];
-    if (!(d > 1e-4)) return false;  // then some R^2 > 1 - 1e-4 anyway
-    const double l = std::sqrt(d);
-    c[j * nn + j] = l;
-    recip[j] = 1 / l;
-    std::size_t i = j + 1;
-    for (; i + 4 <= nn; i += 4) {  // four rows at once: independent sums overlap
-      double* l0 = c + i * nn;
-      double *l1 = l0 + nn, *l2 = l1 + nn, *l3 = l2 + nn;
-      double x0 = l0[j], x1 = l1[j], x2 = l2[j], x3 = l3[j];
-      for (std::size_t k = 0; k < j; ++k) {
-        x0 -= l0[k] * lj[k];
-        x1 -= l1[k] * lj[k];
-        x2 -= l2[k] * lj[k];
-        x3 -= l3[k] * lj[k];
+  if (nn <= kMostLanesRows * kLanes) {
+#if FLEETOPT_X86_AVX2
+    const bool ok = detail::cpu_has_avx2() ? inverse_diagonal_lanes_avx2(corr, n, diag)
+                                           : inverse_diagonal_lanes_portable(corr, n, diag);
+#else
+    const bool ok = inverse_diagonal_lanes_portable(corr, n, diag);
+#endif
+    if (!ok) return false;
+  } else {
+    std::copy(corr, corr + nn * nn, c);
+    for (std::size_t j = 0; j < nn; ++j) {  // Cholesky, in place, lower triangle
+      const double* lj = c + j * nn;
+      double d = lj[j];
+      for (std::size_t k = 0; k < j; ++k) d -= lj[k] * lj[k];
+      if (!(d > 1e-4)) return false;  // then some R^2 > 1 - 1e-4 anyway
+      const double l = std::sqrt(d);
+      c[j * nn + j] = l;
+      recip[j] = 1 / l;
+      std::size_t i = j + 1;
+      for (; i + 4 <= nn; i += 4) {  // four rows at once: independent sums overlap
+        double* l0 = c + i * nn;
+        double *l1 = l0 + nn, *l2 = l1 + nn, *l3 = l2 + nn;
+        double x0 = l0[j], x1 = l1[j], x2 = l2[j], x3 = l3[j];
+        for (std::size_t k = 0; k < j; ++k) {
+          x0 -= l0[k] * lj[k];
+          x1 -= l1[k] * lj[k];
+          x2 -= l2[k] * lj[k];
+          x3 -= l3[k] * lj[k];
+        }
+        l0[j] = x0 / l;
+        l1[j] = x1 / l;
+        l2[j] = x2 / l;
+        l3[j] = x3 / l;
       }
-      l0[j] = x0 / l;
-      l1[j] = x1 / l;
-      l2[j] = x2 / l;
-      l3[j] = x3 / l;
+      for (; i < nn; ++i) {
+        double x = c[i * nn + j];
+        for (std::size_t k = 0; k < j; ++k) x -= c[i * nn + k] * lj[k];
+        c[i * nn + j] = x / l;
+      }
     }
-    for (; i < nn; ++i) {
-      double x = c[i * nn + j];
-      for (std::size_t k = 0; k < j; ++k) x -= c[i * nn + k] * lj[k];
-      c[i * nn + j] = x / l;
-    }
-  }
-  // (C^-1)_jj = sum_i (L^-1)_ij^2. Row i of L^-1 is (e_i - sum_{k<i} L_ik
-  // (row k of L^-1)) / L_ii: contiguous multiply-subtracts over rows
-  // already solved, with no chain from one entry to the next.
-  std::fill(diag, diag + nn, 0.0);
-  for (std::size_t i = 0; i < nn; ++i) {
-    double* row = inv + i * nn;
-    std::fill(row, row + i + 1, 0.0);
-    row[i] = 1;
-    const double* li = c + i * nn;
-    for (std::size_t k = 0; k < i; ++k) {
-      const double f = li[k];
-      const double* prev = inv + k * nn;
-      for (std::size_t j = 0; j <= k; ++j) row[j] -= f * prev[j];
-    }
-    for (std::size_t j = 0; j <= i; ++j) {
-      row[j] *= recip[i];
-      diag[j] += row[j] * row[j];
-    }
+    // (C^-1)_jj = sum_i (L^-1)_ij^2.
+    inverse_diagonal(c, recip, nn, inv, diag);
   }
   r2.assign(nn, 0);
   for (std::size_t j = 0; j < nn; ++j) {
