@@ -384,13 +384,21 @@ class MigrationPolicy : public ConsolidationPolicy {
       g.diff.resize(a.size() + b.size());
       double* out_diff = g.diff.data();
       std::int32_t* out_host = g.host.data();
+      // The candidates first, then their increases in a loop without
+      // branches (PowerModel::at has none), whose iterations the processor
+      // overlaps: each is a chain of a division and a table lookup.
       std::size_t n = 0, i = 0, j = 0;
-      while (i < a.size() || j < b.size()) {
-        const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
-        if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-        out_diff[n] = increase(h);
-        out_host[n++] = h;
+      while (j < b.size()) {
+        const std::int32_t h = i < a.size() && a[i] < b[j] ? a[i++] : b[j++];
+        out_host[n] = h;
+        n += !excluded[ix(h)] && view.suitable(v, h) ? 1 : 0;
       }
+      for (; i < a.size(); ++i) {
+        const std::int32_t h = a[i];
+        out_host[n] = h;
+        n += !excluded[ix(h)] && view.suitable(v, h) ? 1 : 0;
+      }
+      for (std::size_t k = 0; k < n; ++k) out_diff[k] = increase(out_host[k]);
       g.host.resize(n);
       g.diff.resize(n);
     }

@@ -6,6 +6,7 @@
 // percentage x the VM's MIPS, power from the servers' SPECpower tables.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -19,12 +20,14 @@ namespace fleetopt::consolidate {
 // Watts at 0, 10, ..., 100% CPU, linearly interpolated in between.
 struct PowerModel {
   std::array<double, 11> watts{};
+  // Without branches (host searches evaluate it for every candidate): at
+  // full load the segment is the last point's with itself, adding 0.
   double at(double u) const {
     u = u < 0 ? 0 : (u > 1 ? 1 : u);
     const double x = u * 10.0;
-    const auto i = static_cast<std::size_t>(x);  // floor: x >= 0
-    if (i >= 10) return watts[10];
-    return watts[i] + (watts[i + 1] - watts[i]) * (x - static_cast<double>(i));
+    const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(x), 10);  // floor: x >= 0
+    const double next = watts[std::min<std::size_t>(i + 1, 10)];
+    return watts[i] + (next - watts[i]) * (x - static_cast<double>(i));
   }
 };
 const PowerModel& hp_ml110_g4_power();  // 86 ... 117 W
