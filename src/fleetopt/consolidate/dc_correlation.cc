@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -546,10 +547,11 @@ FLEETOPT_LANES_INLINE bool inverse_diagonal_rows(const double* corr, std::int32_
     for (int l = 0; l < kLanes; ++l) index[g][l] = g * kLanes + l;
   }
   for (std::size_t j = 0; j < nn; ++j) {
-    Lanes col[kRows];  // C is symmetric: column j = row j
-    double* padded = &col[0][0];
+    double padded[kLanes * kRows];  // C is symmetric: column j = row j
     std::copy_n(corr + j * nn, nn, padded);
     std::fill(padded + nn, padded + kLanes * kRows, 0.0);
+    Lanes col[kRows];
+    std::memcpy(col, padded, sizeof col);
     for (std::size_t k = 0; k < j; ++k) {
       const Lanes* lk = lc + k * kRows;
       const double f = entry(lk, j);
