@@ -386,7 +386,7 @@ bool r_squared_all_with(const double* data, std::int32_t n, std::int32_t m, std:
   // `width`), after the reflections of minors 0..i; then rdiag, the
   // current reflection vector, and the lanes' storage (aligned for Lanes).
   const std::size_t lanes_doubles = kLanes * (mm * ix(n) + 2 * ix(n) + mm);
-  scratch.assign(width * mm + cols + mm + lanes_doubles + kLanes, 0.0);
+  scratch.resize(width * mm + cols + mm + lanes_doubles + kLanes);  // every entry read is written first
   double* trunk = scratch.data();
   double* rdiag = trunk + width * mm;
   double* refl = rdiag + cols;

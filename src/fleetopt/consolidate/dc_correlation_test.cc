@@ -96,8 +96,12 @@ TEST(MaxCorrelation, SharedDecompositionEqualsOneRegressionPerRow) {
       any_failed = any_failed || !one;
       expected.push_back(one.value_or(0));
     }
+    // Scratch full of NaN: an entry read before it is written would show.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    scratch.assign(40000, nan);
     ASSERT_EQ(r_squared_all(data.data(), n, m, r2, scratch), !any_failed) << "trial " << trial;
     std::vector<double> portable;
+    scratch.assign(40000, nan);
     ASSERT_EQ(detail::r_squared_all_portable(data.data(), n, m, portable, scratch), !any_failed) << "trial " << trial;
     if (any_failed) {
       ++failed;
