@@ -603,15 +603,20 @@ class Spread final : public MigrationPolicy {
     const std::int32_t n = view.history_available();
     w.view = view.id();
     w.vm = v;
-    double lo = 0, hi = 0;  // locals: as members they would be reloaded after every store
-    for (std::int32_t i = 0; i < n; ++i) {
-      const double x = view.state().past_util(v, i) * scale;
-      w.scaled[i] = x;
-      lo = i == 0 ? x : std::min(lo, x);
-      hi = i == 0 ? x : std::max(hi, x);
+    for (std::int32_t i = 0; i < n; ++i) w.scaled[i] = view.state().past_util(v, i) * scale;
+    // The range in four independent chains of minima and maxima (one chain
+    // of 30 would bound the time); the padding repeats the first sample.
+    double lo[4], hi[4];
+    for (int l = 0; l < 4; ++l) lo[l] = hi[l] = w.scaled[0];
+    for (std::int32_t i = 0; i < n; i += 4) {
+      for (int l = 0; l < 4; ++l) {
+        const double x = i + l < n ? w.scaled[i + l] : w.scaled[0];
+        lo[l] = std::min(lo[l], x);
+        hi[l] = std::max(hi[l], x);
+      }
     }
-    w.lo = lo;
-    w.hi = hi;
+    w.lo = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
+    w.hi = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
     return w;
   }
 
