@@ -569,10 +569,8 @@ class Spread final : public MigrationPolicy {
     const DcSetup& s = view.setup();
     const double util = (view.demand(h) + view.state().demand(v)) / s.host(h).mips();
     const VmSeries& w = vm_series(view, v, s.host_type[static_cast<std::size_t>(h)]);
-    double data[32];
-    const std::int32_t n = view.history_available();
+    std::int32_t n = view.history_available();
     const double* hist = view.history_row(h);
-    for (std::int32_t i = 0; i < n; ++i) data[i] = hist[i] + w.scaled[i];
     // The band applies where the sum keeps the host's n samples (no zero
     // tail to trim) and the spread rule, not the 0.7 fallback, decides.
     double own = 0;
@@ -581,7 +579,12 @@ class Spread final : public MigrationPolicy {
       if (util > 1 - safety_ * (own - r) + 1e-9) return true;
       if (util <= 1 - safety_ * (own + r) - 1e-9) return false;
     }
-    return overloaded(data, n, util);
+    // As overloaded() on the sums, which the sort makes in its registers.
+    while (n > 0 && hist[n - 1] + w.scaled[n - 1] == 0) --n;  // MathUtil.trimZeroTail
+    if (n < 12) return util > 0.7;
+    double data[32];
+    sort_small_sums(hist, w.scaled, n, data);
+    return util > 1 - safety_ * spread_of_sorted(data, n);
   }
 
  private:
