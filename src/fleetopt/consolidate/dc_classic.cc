@@ -569,8 +569,10 @@ class Spread final : public MigrationPolicy {
     const DcSetup& s = view.setup();
     const double util = (view.demand(h) + view.state().demand(v)) / s.host(h).mips();
     const VmSeries& w = vm_series(view, v, s.host_type[static_cast<std::size_t>(h)]);
-    std::int32_t n = view.history_available();
+    double data[32];
+    const std::int32_t n = view.history_available();
     const double* hist = view.history_row(h);
+    for (std::int32_t i = 0; i < n; ++i) data[i] = hist[i] + w.scaled[i];
     // The band applies where the sum keeps the host's n samples (no zero
     // tail to trim) and the spread rule, not the 0.7 fallback, decides.
     double own = 0;
@@ -579,12 +581,7 @@ class Spread final : public MigrationPolicy {
       if (util > 1 - safety_ * (own - r) + 1e-9) return true;
       if (util <= 1 - safety_ * (own + r) - 1e-9) return false;
     }
-    // As overloaded() on the sums, which the sort makes in its registers.
-    while (n > 0 && hist[n - 1] + w.scaled[n - 1] == 0) --n;  // MathUtil.trimZeroTail
-    if (n < 12) return util > 0.7;
-    double data[32];
-    sort_small_sums(hist, w.scaled, n, data);
-    return util > 1 - safety_ * spread_of_sorted(data, n);
+    return overloaded(data, n, util);
   }
 
  private:
@@ -606,20 +603,15 @@ class Spread final : public MigrationPolicy {
     const std::int32_t n = view.history_available();
     w.view = view.id();
     w.vm = v;
-    for (std::int32_t i = 0; i < n; ++i) w.scaled[i] = view.state().past_util(v, i) * scale;
-    // The range in four independent chains of minima and maxima (one chain
-    // of 30 would bound the time); the padding repeats the first sample.
-    double lo[4], hi[4];
-    for (int l = 0; l < 4; ++l) lo[l] = hi[l] = w.scaled[0];
-    for (std::int32_t i = 0; i < n; i += 4) {
-      for (int l = 0; l < 4; ++l) {
-        const double x = i + l < n ? w.scaled[i + l] : w.scaled[0];
-        lo[l] = std::min(lo[l], x);
-        hi[l] = std::max(hi[l], x);
-      }
+    double lo = 0, hi = 0;  // locals: as members they would be reloaded after every store
+    for (std::int32_t i = 0; i < n; ++i) {
+      const double x = view.state().past_util(v, i) * scale;
+      w.scaled[i] = x;
+      lo = i == 0 ? x : std::min(lo, x);
+      hi = i == 0 ? x : std::max(hi, x);
     }
-    w.lo = std::min(std::min(lo[0], lo[1]), std::min(lo[2], lo[3]));
-    w.hi = std::max(std::max(hi[0], hi[1]), std::max(hi[2], hi[3]));
+    w.lo = lo;
+    w.hi = hi;
     return w;
   }
 

@@ -64,9 +64,6 @@ inline void run_network(double* x, std::index_sequence<I...>) {
 #if FLEETOPT_SMALL_SORT_AVX2
 // small_sort_avx2.cc: the same sort in AVX2 registers, ~3x faster.
 void sort32_avx2(double* x);
-// The same sort of a[i] + b[i] (i < n <= 32; +infinity from n on), the
-// sums made in the registers the sort runs in (not stored and reloaded).
-void sort32_sums_avx2(const double* a, const double* b, std::int32_t n, double* x);
 #endif
 
 }  // namespace detail
@@ -88,24 +85,6 @@ inline void sort_small(double (&x)[32], std::int32_t n) {
   }
 #endif
   sort_small_network(x, n);
-}
-
-// x[0..n) = the sums a[i] + b[i] for i < n <= 32, sorted ascending;
-// x[n..32) = +infinity. a and b are read below n only. The portable way;
-// sort_small_sums picks the fastest this processor has.
-inline void sort_small_sums_network(const double* a, const double* b, std::int32_t n, double (&x)[32]) {
-  for (std::int32_t i = 0; i < n; ++i) x[i] = a[i] + b[i];
-  sort_small_network(x, n);
-}
-
-inline void sort_small_sums(const double* a, const double* b, std::int32_t n, double (&x)[32]) {
-#if FLEETOPT_SMALL_SORT_AVX2
-  if (detail::cpu_has_avx2()) {
-    detail::sort32_sums_avx2(a, b, n, x);
-    return;
-  }
-#endif
-  sort_small_sums_network(a, b, n, x);
 }
 
 }  // namespace fleetopt::consolidate

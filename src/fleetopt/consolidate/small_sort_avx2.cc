@@ -16,8 +16,6 @@
 #if FLEETOPT_SMALL_SORT_AVX2
 #include <immintrin.h>
 
-#include <limits>
-
 namespace fleetopt::consolidate::detail {
 namespace {
 
@@ -81,8 +79,14 @@ FLEETOPT_AVX2 void merge(__m256d* r) {
   for (int i = 0; i < kRegs; i += 2) finish_merge(r[i], r[i + 1]);
 }
 
-// Sorts the 32 values in r and stores them ascending at x.
-FLEETOPT_AVX2 void sort_and_store(__m256d* r, double* x) {
+#undef FLEETOPT_AVX2
+
+}  // namespace
+
+__attribute__((target("avx2"))) void sort32_avx2(double* x) {
+  __m256d r[8];
+  #pragma GCC unroll 32
+  for (int a = 0; a < 8; ++a) r[a] = _mm256_loadu_pd(x + 4 * a);
   // Each column (lane) across the eight registers: an optimal 8-input
   // network, 19 compare-exchanges.
   constexpr int kNetwork[19][2] = {{0, 2}, {1, 3}, {4, 6}, {5, 7}, {0, 4}, {1, 5}, {2, 6},
@@ -100,35 +104,6 @@ FLEETOPT_AVX2 void sort_and_store(__m256d* r, double* x) {
   merge<8>(s);  // the two runs of 16
   #pragma GCC unroll 32
   for (int a = 0; a < 8; ++a) _mm256_storeu_pd(x + 4 * a, s[a]);
-}
-
-#undef FLEETOPT_AVX2
-
-}  // namespace
-
-__attribute__((target("avx2"))) void sort32_avx2(double* x) {
-  __m256d r[8];
-  #pragma GCC unroll 32
-  for (int a = 0; a < 8; ++a) r[a] = _mm256_loadu_pd(x + 4 * a);
-  sort_and_store(r, x);
-}
-
-__attribute__((target("avx2"))) void sort32_sums_avx2(const double* a, const double* b, std::int32_t n, double* x) {
-  __m256d r[8];
-  const __m256d inf = _mm256_set1_pd(std::numeric_limits<double>::infinity());
-  const __m256i lane = _mm256_set_epi64x(3, 2, 1, 0);
-  #pragma GCC unroll 32
-  for (int k = 0; k < 8; ++k) {
-    if (4 * k >= n) {
-      r[k] = inf;
-      continue;
-    }
-    // The lanes below n load and add; the others (not read) are infinity.
-    const __m256i in = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n - 4 * k), lane);
-    const __m256d sum = _mm256_add_pd(_mm256_maskload_pd(a + 4 * k, in), _mm256_maskload_pd(b + 4 * k, in));
-    r[k] = _mm256_blendv_pd(inf, sum, _mm256_castsi256_pd(in));
-  }
-  sort_and_store(r, x);
 }
 
 bool cpu_has_avx2() {

@@ -34,39 +34,7 @@ TEST(SmallSort, SortsLikeStdSort) { expect_sorts_like_std_sort(sort_small); }
 
 TEST(SmallSort, PortableNetworkSortsLikeStdSort) { expect_sorts_like_std_sort(sort_small_network); }
 
-// Sums of two series (each exactly n long, so a read past n would be
-// outside them) sort as std::sort sorts the sums; infinity fills the rest.
-void expect_sorts_sums_like_std_sort(void (*sort)(const double*, const double*, std::int32_t, double (&)[32])) {
-  Rng rng(5);
-  for (std::int32_t n = 0; n <= 32; ++n) {
-    for (int trial = 0; trial < 200; ++trial) {
-      std::vector<double> a, b, expected;
-      for (std::int32_t i = 0; i < n; ++i) {
-        a.push_back(trial % 2 == 0 ? static_cast<double>(rng.below(20)) / 100 : rng.uniform(0, 1));
-        b.push_back(trial % 3 == 0 ? 0.0 : static_cast<double>(rng.below(50)) / 300);
-        expected.push_back(a.back() + b.back());
-      }
-      std::sort(expected.begin(), expected.end());
-      double x[32];
-      sort(a.data(), b.data(), n, x);
-      ASSERT_EQ(std::vector<double>(x, x + n), expected) << "n=" << n << " trial=" << trial;
-      for (std::int32_t i = n; i < 32; ++i) ASSERT_EQ(x[i], std::numeric_limits<double>::infinity()) << i;
-    }
-  }
-}
-
-TEST(SmallSort, SortsSumsLikeStdSort) { expect_sorts_sums_like_std_sort(sort_small_sums); }
-
-TEST(SmallSort, PortableNetworkSortsSumsLikeStdSort) { expect_sorts_sums_like_std_sort(sort_small_sums_network); }
-
 #if FLEETOPT_SMALL_SORT_AVX2
-TEST(SmallSort, Avx2SortsSumsLikeStdSort) {
-  if (!detail::cpu_has_avx2()) GTEST_SKIP() << "this processor has no AVX2; sort_small_sums uses the portable network";
-  expect_sorts_sums_like_std_sort([](const double* a, const double* b, std::int32_t n, double (&x)[32]) {
-    detail::sort32_sums_avx2(a, b, n, x);
-  });
-}
-
 TEST(SmallSort, Avx2NetworkSortsLikeStdSort) {
   if (!detail::cpu_has_avx2()) GTEST_SKIP() << "this processor has no AVX2; sort_small uses the portable network";
   expect_sorts_like_std_sort([](double (&x)[32], std::int32_t n) {
