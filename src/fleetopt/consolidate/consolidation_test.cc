@@ -133,10 +133,9 @@ TEST(View, HistoryProductsAreRoundedBeforeTheyAreSummed) {
   for (std::int32_t i = 0; i < 30; ++i) {
     double expected = 0;
     for (std::int32_t v : view.vms_on(1)) {
+      const double sample = series[static_cast<std::size_t>(v)][static_cast<std::size_t>(35 - i)];
       const double scale = s.vm(v).mips / s.host(1).mips();
-      expected = rounded(expected + rounded(rounded(1.0 * static_cast<double>(series[static_cast<std::size_t>(v)]
-                                                                                    [static_cast<std::size_t>(35 - i)])) *
-                                            scale));
+      expected = rounded(expected + rounded(sample * scale));
     }
     EXPECT_EQ(view.history(1, i), expected) << "sample " << i;
   }
