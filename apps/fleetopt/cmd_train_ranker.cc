@@ -25,6 +25,7 @@ struct TrainRankerArgs {
   int dagger = 1;
   int hosts = 0;
   std::vector<double> fleet_scales{1.0};
+  std::string rollout_fleet = "teacher";
   int rounds = 60;
   int bag = 1;
   int depth = 6;
@@ -43,6 +44,7 @@ void run(const TrainRankerArgs& args, const GlobalOptions& global) {
   o.dagger = args.dagger;
   o.hosts = args.hosts;
   o.fleet_scales = args.fleet_scales;
+  if (args.rollout_fleet != "teacher") o.fleet_policy = args.rollout_fleet;
   o.rounds = args.rounds;
   o.bag = args.bag;
   o.depth = args.depth;
@@ -87,6 +89,10 @@ void add_train_ranker_command(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--hosts", args->hosts, "roll out on this many hosts (default: the teacher's fleet size)")
       ->check(CLI::Range(0, static_cast<int>(limits::kMaxHosts)));
+  cmd->add_option("--rollout-fleet", args->rollout_fleet,
+                  "who sizes the rollout fleet (unless --hosts): the teacher, or a placement policy such as p2 "
+                  "(the fleet of the policy to beat)")
+      ->capture_default_str();
   cmd->add_option("--fleet-scales", args->fleet_scales,
                   "also roll out on ceil(scale x that fleet) hosts, per scale (e.g. 1,2)")
       ->delimiter(',')

@@ -1,10 +1,14 @@
 // Micro-benchmarks of the consolidation kernels that dominate a day of the
 // MC pairs (docs/consolidate.md, "Speed"): every VM's R^2 on a host as full
 // as its history is long (n = m = 30, where only the exact regressions can
-// decide), and the correlation-matrix shortcut that decides the rest.
+// decide), and the correlation-matrix shortcut that decides the rest; and
+// what handing work to the other core costs, which rules out splitting a
+// host search across threads.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "fleetopt/consolidate/dc_correlation.h"
@@ -51,6 +55,39 @@ void BM_MaxCorrelationShortcut(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MaxCorrelationShortcut)->Arg(12)->Arg(24)->Unit(benchmark::kMicrosecond);
+
+// One round trip between two cores: this thread publishes a number, a second
+// thread (spinning, no system call) echoes it back. A host search of the
+// IQR/MAD pairs takes ~1.6 us a migration, its gather of ~80 power increases
+// ~0.3 us; pipelining the gather of the next search on a second core would
+// pay at least one such handoff per search, plus moving the gathered values
+// (~20 cache lines) back.
+void BM_CrossCoreRoundTrip(benchmark::State& state) {
+  struct Channel {
+    alignas(64) std::atomic<std::int64_t> ping{0};
+    alignas(64) std::atomic<std::int64_t> pong{0};
+    alignas(64) std::atomic<bool> stop{false};
+  } ch;
+  std::thread echo([&ch] {
+    std::int64_t seen = 0;
+    while (!ch.stop.load(std::memory_order_relaxed)) {
+      const std::int64_t p = ch.ping.load(std::memory_order_acquire);
+      if (p != seen) {
+        seen = p;
+        ch.pong.store(p, std::memory_order_release);
+      }
+    }
+  });
+  std::int64_t sent = 0;
+  for (auto _ : state) {
+    ch.ping.store(++sent, std::memory_order_release);
+    while (ch.pong.load(std::memory_order_acquire) != sent) {
+    }
+  }
+  ch.stop.store(true, std::memory_order_relaxed);
+  echo.join();
+}
+BENCHMARK(BM_CrossCoreRoundTrip)->UseRealTime()->Unit(benchmark::kNanosecond);
 
 }  // namespace
 

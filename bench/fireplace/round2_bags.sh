@@ -9,8 +9,11 @@
 #   bench/fireplace/round2_bags.sh [BUILD_DIR] [OUT_DIR] [SEEDS]
 # Environment (defaults in brackets): BAG [3] and ROUNDS [20], the bag's
 # members and each member's trees; SETS ["pl bb az mem cpu"] and MS ["4 8"],
-# the training sets and candidate sets to run. Models are reused from
-# OUT_DIR when present, so give other BAG / ROUNDS their own OUT_DIR.
+# the training sets and candidate sets to run; AZ_HOURS [6], the hours of
+# the Azure dev split the az, mem and cpu sets train on. Models are reused
+# from OUT_DIR when present, so give other BAG / ROUNDS / AZ_HOURS their own
+# OUT_DIR; TRAIN_ARGS [none], further options of every train-ranker run
+# (e.g. "--rollout-fleet p2").
 set -euo pipefail
 F="$(cd "${1:-build}" && pwd)/apps/fleetopt/fleetopt"
 out="${2:-/tmp/fleetopt-round2-bags}"
@@ -23,7 +26,7 @@ FLEETOPT_DATA="$(cd "${FLEETOPT_DATA:-../shared/traces}" && pwd)"
 export FLEETOPT_DATA
 "$here/make_splits.sh" "$FLEETOPT_DATA" /tmp/fleetopt-splits > /dev/null
 U="--overcommit cpu=1000,mem=1000"
-TRA="azure2017:azure-2017-arrivals@split=dev@shapes=bitbrains@shapes_path=/tmp/fleetopt-splits/bitbrains-train@hours=6"
+TRA="azure2017:azure-2017-arrivals@split=dev@shapes=bitbrains@shapes_path=/tmp/fleetopt-splits/bitbrains-train@hours=${AZ_HOURS:-6}"
 TEA="azure2017:azure-2017-arrivals@split=test@shapes=bitbrains@shapes_path=/tmp/fleetopt-splits/bitbrains-test@hours=12"
 JULY="bitbrains:bitbrains-rnd/2013-7@ids=101-200"
 PLW=""; PLH=""
@@ -71,7 +74,7 @@ for set in ${SETS:-pl bb az mem cpu}; do
     for s in $seeds; do
       model="${set}_r${m}_seed$s.json"
       [ -f "$model" ] || $F train-ranker $(training $set) --candidates prefilter=$m --bag "$bag" --rounds "$rounds" \
-        --dagger 2 --seed "$s" $U --out "$model" --json > "${model%.json}.log"
+        --dagger 2 --seed "$s" ${TRAIN_ARGS:-} $U --out "$model" --json > "${model%.json}.log"
     done
     for src in $(tests_of $set); do
       spec="$(source_spec $src)"

@@ -13,6 +13,7 @@
 #include "fleetopt/fireplace/ranker_training.h"
 #include "fleetopt/fireplace/test_workloads.h"
 #include "fleetopt/placement/host_history.h"
+#include "fleetopt/placement/placer.h"
 #include "fleetopt/sim/fleet_sizing.h"
 
 namespace fleetopt::fireplace {
@@ -281,6 +282,38 @@ TEST(FirePlaceRanker, FleetScalesRollOutOnScaledFleets) {
   // More fleets, more decisions than the single fleet.
   o.fleet_scales = {1};
   EXPECT_GT(r.decisions, train_ranker({{"w", &w}}, o).decisions);
+}
+
+TEST(FirePlaceRanker, RolloutFleetCanBeSizedByThePolicyToBeat) {
+  Workload w = testing::constant_usage_workload(240, 5);
+  RankerTrainOptions o = small_options();
+  o.hosts = 0;
+  o.dagger = 0;
+  const RankerTrainResult by_teacher = train_ranker({{"w", &w}}, o);
+  o.fleet_policy = "p2";
+  const RankerTrainResult by_p2 = train_ranker({{"w", &w}}, o);
+  // The fleet p2 needs on the training workload, sized as the trainer does.
+  SimConfig config = workload_config({"w", &w}, o.sim);
+  config.record_latency = false;
+  config.seed = o.seed;
+  SizingOptions sizing;
+  sizing.overload_limit = o.overload_limit;
+  const SizingResult p2 = size_fleet(w, [] { return make_placer("p2"); }, config, sizing);
+  ASSERT_TRUE(p2.found);
+  EXPECT_EQ(by_p2.rollout_hosts, (std::vector<std::int32_t>{p2.servers_needed}));
+  // The hindsight teacher needs fewer hosts than p2 here, so the option
+  // changes where the rollouts run.
+  ASSERT_EQ(by_teacher.rollout_hosts.size(), 1u);
+  EXPECT_LT(by_teacher.rollout_hosts[0], p2.servers_needed);
+  EXPECT_EQ(by_p2.info.training["rollout_fleet"], "p2");
+  EXPECT_EQ(by_teacher.info.training["rollout_fleet"], "teacher");
+  o.fleet_policy = "no-such-policy";
+  try {
+    train_ranker({{"w", &w}}, o);
+    ADD_FAILURE() << "an unknown policy was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--rollout-fleet"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

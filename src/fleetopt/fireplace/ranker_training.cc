@@ -12,6 +12,7 @@
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/progress.h"
 #include "fleetopt/fireplace/teacher.h"
+#include "fleetopt/placement/placer.h"
 
 namespace fleetopt::fireplace {
 namespace {
@@ -106,6 +107,13 @@ void check_options(const RankerTrainOptions& o) {
     throw InputError::field("--fleet-scales", "give 1 to 8 scales");
   }
   for (double s : o.fleet_scales) in_range("--fleet-scales", s, 0.1, 10);
+  if (!o.fleet_policy.empty()) {
+    try {
+      (void)make_placer(o.fleet_policy);
+    } catch (const InputError& e) {
+      throw InputError::field("--rollout-fleet", e.what());
+    }
+  }
   if (o.candidates.kind != CandidateSet::Kind::kAll && o.candidates.n < 2) {
     throw InputError::field("--candidates", "a ranker needs at least 2 candidates");
   }
@@ -222,9 +230,12 @@ RankerTrainResult train_member(const std::vector<NamedWorkload>& workloads, cons
     const Workload& w = *workloads[wi].workload;
     const CandidateSet set = options.candidates;
     // The same rollout set-up as the pointwise trainer (a source's own --host included).
+    const std::string fleet_policy = options.fleet_policy;
     const SimConfig base = rollout_config(workloads[wi], options.sim, options.hosts, options.overload_limit,
-                                          options.seed,
-                                          [set] { return std::make_unique<CandidateSetTeacher>("hindsight", set); });
+                                          options.seed, [set, fleet_policy]() -> std::unique_ptr<Placer> {
+                                            if (!fleet_policy.empty()) return make_placer(fleet_policy);
+                                            return std::make_unique<CandidateSetTeacher>("hindsight", set);
+                                          });
     result.rollout_host_capacity.push_back(host_capacity_json(w, base));
     const auto validation_from =
         static_cast<std::size_t>(std::floor(static_cast<double>(w.size()) * (1.0 - options.validation_share)));
@@ -276,6 +287,7 @@ RankerTrainResult train_member(const std::vector<NamedWorkload>& workloads, cons
                           {"dagger", options.dagger}, {"rounds", options.rounds}, {"depth", options.depth},
                           {"eta", options.eta}, {"overload_limit", options.overload_limit},
                           {"rollout_hosts", result.rollout_hosts}, {"fleet_scales", options.fleet_scales},
+                          {"rollout_fleet", options.fleet_policy.empty() ? std::string("teacher") : options.fleet_policy},
                           {"rollout_host_capacity", result.rollout_host_capacity},
                           {"validation_regret", fit.validation_regret}};
   result.xgboost_model = std::move(fit.xgboost_model);

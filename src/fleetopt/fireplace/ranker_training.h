@@ -23,6 +23,12 @@ struct RankerTrainOptions {
   CandidateSet candidates{CandidateSet::Kind::kPrefilter, 16};
   double overload_limit = 0.01;  // rollouts at the fleet size the teacher (same set) needs
   std::int32_t hosts = 0;        // > 0: roll out on this many hosts instead
+  // When empty, the teacher sizes the rollout fleet; else this placement
+  // policy (e.g. "p2"): the fleet the policy to beat needs, which is where
+  // a sizing search compares the learned policy with it. The teacher sees
+  // the future and needs fewer hosts (3 against p2's 6 on Bitbrains July
+  // 101-200), so its fleet can be smaller than the candidate set.
+  std::string fleet_policy;
   // Each workload also rolls out on ceil(scale x that fleet) hosts, per
   // scale: the teacher's own fleet is the most crowded a deployed policy
   // sees, and on a light source it can be smaller than the candidate set.
