@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetopt/core/prefetch.h"
 #include "fleetopt/fireplace/usage_reader.h"
 
 namespace fleetopt::fireplace {
@@ -16,6 +17,30 @@ float ratio(double x, double cap) { return cap > 0 ? static_cast<float>(x / cap)
 float rank(const float* sorted, int n, int p) {
   int i = static_cast<int>(std::ceil(p / 100.0 * n)) - 1;
   return sorted[std::clamp(i, 0, n - 1)];
+}
+
+// The candidates are a few random hosts of what may be a large fleet, so
+// their rows are cold in cache; absolute() would meet the misses of one
+// host after another. Requesting every candidate's lines first, in the order
+// their addresses become known (the host's rows, then its VM list, then its
+// VMs), lets the misses overlap. The rows built are the same.
+void prefetch_candidates(const PlacementContext& ctx, const std::vector<std::int32_t>& candidates) {
+  const ClusterState& cluster = ctx.cluster;
+  for (std::int32_t h : candidates) {
+    prefetch_object(cluster.capacity(h));
+    prefetch_object(cluster.reserved(h));
+    prefetch_object(cluster.used(h));
+    prefetch_object(cluster.pending(h));
+    prefetch_object(cluster.vms_on(h));
+    if (ctx.history != nullptr) ctx.history->prefetch(h);
+  }
+  for (std::int32_t h : candidates) {
+    const auto& vms = cluster.vms_on(h);
+    prefetch_span(vms.data(), vms.size() * sizeof(std::int32_t));
+  }
+  for (std::int32_t h : candidates) {
+    for (std::int32_t vm : cluster.vms_on(h)) prefetch_object(ctx.workload.instances[static_cast<std::size_t>(vm)]);
+  }
 }
 
 }  // namespace
@@ -140,18 +165,11 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
       continue;
     }
     const std::int64_t n = std::min<std::int64_t>(age, kLiveSteps);
-    UsageReader u(ctx.workload, j, age - n);
-    double pc = 0, pm = 0;
-    for (std::int64_t t = 0; t < n; ++t, u.next()) {
-      pc = std::max(pc, u.cpu());
-      pm = std::max(pm, u.mem());
-      if (t == n - 1) {
-        last_cpu += u.cpu();
-        last_mem += u.mem();
-      }
-    }
-    peak_cpu += pc;
-    peak_mem += pm;
+    const UsageReader::PeakAndLast u = UsageReader(ctx.workload, j, age - n).scan(n);
+    last_cpu += u.last_cpu;
+    last_mem += u.last_mem;
+    peak_cpu += u.peak_cpu;
+    peak_mem += u.peak_mem;
   }
   const float live_peak_cpu = ratio(peak_cpu, cap[kCpu]);
   const float live_peak_mem = ratio(mem_on * peak_mem, cap[kMem]);
@@ -169,6 +187,7 @@ void FeatureBuilder::build(const PlacementContext& ctx, const std::vector<std::i
   const std::size_t k = candidates.size();
   rows.resize(k * kNumFeatures);
   if (k == 0) return;
+  if (k > 1) prefetch_candidates(ctx, candidates);
   std::array<float, kHostFeatures> mean{};
   for (std::size_t c = 0; c < k; ++c) {
     float* row = rows.data() + c * kNumFeatures;

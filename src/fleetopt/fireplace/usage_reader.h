@@ -41,6 +41,29 @@ class UsageReader {
     if (samples_ && ++cursor_ == length_) cursor_ = 0;
   }
 
+  // Over the next n >= 1 samples (then positioned after them): the largest
+  // use of each dimension, at least 0, and the last sample's use. The same
+  // values as max(0, cpu()) etc. step by step: a request is never negative,
+  // so scaling the largest fraction gives the largest use exactly; this
+  // reads each sample once, without the per-sample checks.
+  struct PeakAndLast {
+    double peak_cpu, peak_mem, last_cpu, last_mem;
+  };
+  PeakAndLast scan(std::int64_t n) {
+    if (!samples_) return {req_cpu_, req_mem_, req_cpu_, req_mem_};
+    float peak_cpu = 0, peak_mem = 0, last_cpu = 0, last_mem = 0;
+    for (std::int64_t t = 0; t < n; ++t) {
+      const float* r = row();
+      last_cpu = cpu_slot_ >= 0 ? r[cpu_slot_] : 1.0f;
+      last_mem = mem_slot_ >= 0 ? r[mem_slot_] : 1.0f;
+      peak_cpu = std::max(peak_cpu, last_cpu);
+      peak_mem = std::max(peak_mem, last_mem);
+      if (++cursor_ == length_) cursor_ = 0;
+    }
+    return {req_cpu_ * double{peak_cpu}, req_mem_ * double{peak_mem}, req_cpu_ * double{last_cpu},
+            req_mem_ * double{last_mem}};
+  }
+
  private:
   const float* row() const { return samples_ + cursor_ * stride_; }
   const float* samples_ = nullptr;

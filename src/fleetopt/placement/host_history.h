@@ -23,6 +23,9 @@ class HostHistory {
   // The same into out[0, n), newest first, without a call per sample.
   void copy_recent(std::int32_t h, int n, int d, float* out) const;
 
+  // Requests host h's samples into cache (see core/prefetch.h).
+  void prefetch(std::int32_t h) const;
+
   void push(std::int32_t h, float cpu, float mem);
   void reset_host(std::int32_t h) { count_[static_cast<std::size_t>(h)] = 0; }
 
