@@ -5,10 +5,10 @@
 # first table) per training source and across sources, each over training
 # seeds S = 1..5; every test source sized at 1% overload. Prints, per
 # training set, candidate set and test source, the servers needed for each
-# training seed and their median. About 50 minutes on 2 cores.
+# training seed and their median. About an hour on 2 cores.
 #   bench/fireplace/round2_bags.sh [BUILD_DIR] [OUT_DIR] [SEEDS]
 # Environment (defaults in brackets): BAG [3] and ROUNDS [20], the bag's
-# members and each member's trees; SETS ["pl bb az mem cpu"] and MS ["4 8"],
+# members and each member's trees; SETS ["pl bb july az mem cpu"] and MS ["4 8"],
 # the training sets and candidate sets to run; AZ_HOURS [6], the hours of
 # the Azure dev split the az, mem and cpu sets train on. Models are reused
 # from OUT_DIR when present, so give other BAG / ROUNDS / AZ_HOURS their own
@@ -40,6 +40,7 @@ training() {
   case $1 in
     pl) echo "$PLW $PLH" ;;                                       # PlanetLab, 5 days (CPU only)
     bb) echo "--workload $JULY --host cpu=8,mem=32" ;;            # Bitbrains July, VMs 101-200
+    july) echo "--workload bitbrains:bitbrains-rnd/2013-7 --host cpu=8,mem=32" ;;  # all 200 VMs of July
     az) echo "--workload $TRA --host cpu=32,mem=128" ;;           # Azure dev + Bitbrains 1-100 shapes
     # mem and cpu hold July's VMs 101-200, whose usage series are the
     # shapes of the Azure test source: their Azure column is not a clean test.
@@ -61,7 +62,7 @@ source_spec() {
 tests_of() {
   case $1 in
     pl) echo "pl0409 pl0322" ;;
-    bb) echo "bbaug bbsep" ;;
+    bb|july) echo "bbaug bbsep" ;;
     az) echo "azure ali" ;;
     mem) echo "azure ali bbaug bbsep" ;;
     cpu) echo "pl0409 pl0322 azure ali bbaug bbsep" ;;
@@ -69,7 +70,7 @@ tests_of() {
 }
 
 printf "%-5s %-4s %-7s %-22s %s\n" training M source "servers per seed" median
-for set in ${SETS:-pl bb az mem cpu}; do
+for set in ${SETS:-pl bb july az mem cpu}; do
   for m in ${MS:-4 8}; do
     for s in $seeds; do
       model="${set}_r${m}_seed$s.json"
