@@ -234,6 +234,58 @@ nlohmann::json ranker_scenario() {
           {"candidates_only_p99_ns", percentile(scan_ns, 99)}};
 }
 
+// The ranker's decision in its three parts (run with --ranker or
+// --candidates): the candidate set, the rows of that set, the trees on them.
+struct RankerParts {
+  std::shared_ptr<const RankerModel> model;
+  CandidateSet set;
+};
+std::unique_ptr<RankerParts> g_ranker;
+
+void BM_RankerCandidates(benchmark::State& state) {
+  if (!g_ranker) return state.SkipWithError("needs --ranker or --candidates");
+  Rng rng(21);
+  std::vector<std::int32_t> out;
+  const Resources request = make_resources(2, 4);
+  for (auto _ : state) {
+    g_ranker->set.fill(*g_fleet->cluster, request, rng, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_RankerCandidates);
+
+void BM_RankerRows(benchmark::State& state) {
+  if (!g_ranker) return state.SkipWithError("needs --ranker or --candidates");
+  FeatureBuilder builder(g_ranker->model->info().resources);
+  Rng rng(22);
+  std::vector<std::int32_t> out;
+  std::vector<float> rows;
+  const Resources request = make_resources(2, 4);
+  auto ctx = context(*g_fleet, request);
+  for (auto _ : state) {
+    state.PauseTiming();
+    g_ranker->set.fill(*g_fleet->cluster, request, rng, out);
+    state.ResumeTiming();
+    builder.build(ctx, out, rows);
+    benchmark::DoNotOptimize(rows.data());
+  }
+}
+BENCHMARK(BM_RankerRows);
+
+void BM_RankerTrees(benchmark::State& state) {
+  if (!g_ranker) return state.SkipWithError("needs --ranker or --candidates");
+  FeatureBuilder builder(g_ranker->model->info().resources);
+  Rng rng(23);
+  std::vector<std::int32_t> out;
+  std::vector<float> rows;
+  const Resources request = make_resources(2, 4);
+  auto ctx = context(*g_fleet, request);
+  g_ranker->set.fill(*g_fleet->cluster, request, rng, out);
+  builder.build(ctx, out, rows);
+  for (auto _ : state) benchmark::DoNotOptimize(g_ranker->model->best(rows.data(), out.size()));
+}
+BENCHMARK(BM_RankerTrees);
+
 }  // namespace
 }  // namespace fleetopt::fireplace
 
@@ -267,6 +319,8 @@ int main(int argc, char** argv) {
     if (g_args.candidates.empty()) g_args.candidates = fleetopt::fireplace::RankerModel::load(g_args.ranker).info().candidates.describe();
     if (g_args.ranker.empty()) g_args.ranker = trained_ranker(fleetopt::CandidateSet::parse(g_args.candidates, "--candidates"));
     std::printf("%s\n", ranker_scenario().dump(2).c_str());
+    g_ranker = std::make_unique<RankerParts>(RankerParts{RankerModel::load_shared(g_args.ranker),
+                                                         fleetopt::CandidateSet::parse(g_args.candidates, "--candidates")});
   }
   int bench_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&bench_argc, rest.data());

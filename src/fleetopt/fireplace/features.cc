@@ -101,42 +101,40 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
   const float pend_mem = ratio(mem_on * cluster.pending(host)[kMem], cap[kMem]);
 
   int available = history != nullptr ? std::min(history->count(host), kHistorySteps) : 0;
-  std::array<float, kHistorySteps> recent_cpu{}, recent_mem{};
-  if (available == 0) {
+  const bool from_history = available > 0;
+  std::array<float, kHistorySteps> recent_mem{};
+  if (!from_history) {
     // No usage seen yet: the current observation is the whole history.
-    recent_cpu[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
+    for (auto& window : cpu_) window[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
     recent_mem[0] = ratio(mem_on * cluster.used(host)[kMem], cap[kMem]);
     available = 1;
   } else {
-    history->copy_recent(host, available, kCpu, recent_cpu.data());
     if (use_mem_) history->copy_recent(host, available, kMem, recent_mem.data());
+    // Each window's CPU samples in ascending order, kept so by the history.
+    std::array<int, kWindows.size()> n;
+    std::array<float*, kWindows.size()> dst;
+    for (std::size_t w = 0; w < kWindows.size(); ++w) {
+      n[w] = std::min(kWindows[w], available);
+      dst[w] = cpu_[w].data();
+    }
+    history->copy_recent_cpu_sorted(host, n.data(), dst.data(), static_cast<int>(kWindows.size()));
   }
 
   float* out = row;
-  // The windows are nested (the newest 6, 24, 72 samples), so each one's
-  // sorted CPU samples are the previous window's merged with its own sorted
-  // older part: one sort of 72 samples in all instead of 6 + 24 + 72.
-  int sorted = 0;  // cpu_[0, sorted) holds the previous window, sorted
-  for (int w : kWindows) {
-    const int n = std::min(w, available);
-    if (n > sorted) {
-      std::copy(recent_cpu.begin() + sorted, recent_cpu.begin() + n, older_.begin());
-      std::sort(older_.begin(), older_.begin() + (n - sorted));
-      std::merge(cpu_.begin(), cpu_.begin() + sorted, older_.begin(), older_.begin() + (n - sorted), merged_.begin());
-      std::copy_n(merged_.begin(), n, cpu_.begin());
-      sorted = n;
-    }
+  for (std::size_t window = 0; window < kWindows.size(); ++window) {
+    const int n = std::min(kWindows[window], available);
+    const std::array<float, kHistorySteps>& sorted_cpu = cpu_[window];
     float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
     for (int i = 0; i < n; ++i) {
-      cpu_sum += cpu_[static_cast<std::size_t>(i)];
+      cpu_sum += sorted_cpu[static_cast<std::size_t>(i)];
       mem_sum += recent_mem[static_cast<std::size_t>(i)];
       mem_peak = std::max(mem_peak, recent_mem[static_cast<std::size_t>(i)]);
     }
-    const float cpu_peak = cpu_[static_cast<std::size_t>(n - 1)];
-    *out++ = rank(cpu_.data(), n, 10);
-    *out++ = rank(cpu_.data(), n, 25);
-    *out++ = rank(cpu_.data(), n, 50);
-    *out++ = rank(cpu_.data(), n, 75);
+    const float cpu_peak = sorted_cpu[static_cast<std::size_t>(n - 1)];
+    *out++ = rank(sorted_cpu.data(), n, 10);
+    *out++ = rank(sorted_cpu.data(), n, 25);
+    *out++ = rank(sorted_cpu.data(), n, 50);
+    *out++ = rank(sorted_cpu.data(), n, 75);
     *out++ = cpu_peak;
     *out++ = cpu_sum / static_cast<float>(n);
     *out++ = mem_peak;

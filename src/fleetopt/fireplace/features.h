@@ -73,8 +73,8 @@ class FeatureBuilder {
  private:
   void absolute(const PlacementContext& ctx, std::int32_t host, float* row);
   bool use_mem_ = true;
-  // A window's sorted CPU samples; the next window's older samples; merge output.
-  std::array<float, kHistorySteps> cpu_{}, older_{}, merged_{};
+  // Each window's CPU samples in ascending order.
+  std::array<std::array<float, kHistorySteps>, kWindows.size()> cpu_{};
 };
 
 }  // namespace fleetopt::fireplace

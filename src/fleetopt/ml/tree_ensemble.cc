@@ -164,7 +164,39 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const json& model, const std::strin
     }
     e.max_depth_ = std::max(e.max_depth_, deepest);
   }
+  e.build_perfect();
   return e;
+}
+
+void TreeEnsemble::build_perfect() {
+  perfect_splits_.clear();
+  perfect_leaves_.clear();
+  if (max_depth_ > kMaxPerfectDepth) return;
+  const std::size_t splits = (std::size_t{1} << max_depth_) - 1;
+  for (std::int32_t root : roots_) {
+    const std::size_t split_base = perfect_splits_.size();
+    const std::size_t leaf_base = perfect_leaves_.size();
+    perfect_splits_.resize(split_base + splits, Split{0.f, 0});
+    perfect_leaves_.resize(leaf_base + splits + 1, 0.f);
+    // Position p of the perfect tree (breadth first) holds source node
+    // source[p]; a source leaf above the bottom fills both children.
+    std::vector<std::int32_t> source{root};
+    for (std::size_t p = 0; p < splits; ++p) {
+      const Node& node = nodes_[static_cast<std::size_t>(source[p])];
+      if (node.feature >= 0) {
+        perfect_splits_[split_base + p] = Split{node.value, node.feature};
+        const std::int32_t left = node.children >> 1;
+        source.push_back(left);
+        source.push_back(left + 1);
+      } else {
+        source.push_back(source[p]);
+        source.push_back(source[p]);
+      }
+    }
+    for (std::size_t leaf = 0; leaf <= splits; ++leaf) {
+      perfect_leaves_[leaf_base + leaf] = nodes_[static_cast<std::size_t>(source[splits + leaf])].value;
+    }
+  }
 }
 
 float TreeEnsemble::margin(const float* features) const {
@@ -181,6 +213,60 @@ float TreeEnsemble::margin(const float* features) const {
     sum += node->value;
   }
   return sum;
+}
+
+// B rows (the last one repeated past k) through every perfect tree; the
+// comparison is margin()'s for a number, and each row's sum adds the same
+// leaves in the same order.
+template <int B>
+void TreeEnsemble::walk_block(const float* rows, std::size_t first, std::size_t k, std::size_t stride,
+                              float* out) const {
+  const float* row[B];
+  float sum[B];
+  for (int b = 0; b < B; ++b) {
+    row[b] = rows + std::min(first + static_cast<std::size_t>(b), k - 1) * stride;
+    sum[b] = base_margin_;
+  }
+  const int depth = max_depth_;
+  const std::size_t splits = (std::size_t{1} << depth) - 1;
+  const Split* split = perfect_splits_.data();
+  const float* leaf = perfect_leaves_.data();
+  for (std::size_t t = 0; t < roots_.size(); ++t, split += splits, leaf += splits + 1) {
+    std::uint32_t at[B] = {};
+    for (int d = 0; d < depth; ++d) {
+      for (int b = 0; b < B; ++b) {
+        const Split& s = split[at[b]];
+        at[b] = 2 * at[b] + 1 + static_cast<std::uint32_t>(!(row[b][s.feature] < s.threshold));
+      }
+    }
+    for (int b = 0; b < B; ++b) sum[b] += leaf[at[b] - splits];
+  }
+  const std::size_t n = std::min<std::size_t>(B, k - first);
+  for (std::size_t b = 0; b < n; ++b) out[first + b] = sum[b];
+}
+
+void TreeEnsemble::margins(const float* rows, std::size_t k, std::size_t stride, float* out) const {
+  // NaN takes a per-node default branch that the perfect trees do not keep.
+  bool any_nan = perfect_leaves_.empty();
+  for (std::size_t c = 0; c < k && !any_nan; ++c) {
+    const float* row = rows + c * stride;
+    for (int f = 0; f < num_features_; ++f) any_nan |= std::isnan(row[f]);
+  }
+  if (any_nan) {
+    for (std::size_t c = 0; c < k; ++c) out[c] = margin(rows + c * stride);
+    return;
+  }
+  for (std::size_t c = 0; c < k;) {
+    const std::size_t left = k - c;
+    if (left > 4) {
+      walk_block<8>(rows, c, k, stride, out);
+    } else if (left > 2) {
+      walk_block<4>(rows, c, k, stride, out);
+    } else {
+      walk_block<2>(rows, c, k, stride, out);
+    }
+    c += std::min<std::size_t>(left, left > 4 ? 8 : left > 2 ? 4 : 2);
+  }
 }
 
 float TreeEnsemble::predict(const float* features) const {

@@ -2,6 +2,8 @@
 // ensemble type FirePlace trains, and reject malformed model files.
 #include "fleetopt/ml/tree_ensemble.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -72,6 +74,53 @@ TEST_P(AgreesWithXgboost, OnFreshData) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, AgreesWithXgboost, ::testing::Values("tree", "forest", "boosted"));
+
+// margins() must give margin()'s values bit for bit: over every block size
+// and remainder (k = 1..19), with a stride wider than a row, for shallow
+// trees (perfect-tree walk), a deep one (row by row) and rows with NaN.
+void expect_margins_match(const TreeEnsemble& e, const DenseData& data) {
+  const std::size_t stride = data.cols + 3;
+  std::vector<float> rows;
+  for (std::size_t r = 0; r < data.rows(); ++r) {
+    rows.insert(rows.end(), data.values.begin() + static_cast<std::ptrdiff_t>(r * data.cols),
+                data.values.begin() + static_cast<std::ptrdiff_t>((r + 1) * data.cols));
+    rows.insert(rows.end(), {1e30f, -1e30f, 7.f});  // padding the walk must never read
+  }
+  for (std::size_t k = 1; k <= 19; ++k) {
+    for (std::size_t first = 0; first + k <= data.rows(); first += 37) {
+      std::vector<float> out(k, -99.f);
+      e.margins(rows.data() + first * stride, k, stride, out.data());
+      for (std::size_t c = 0; c < k; ++c) {
+        const float expected = e.margin(rows.data() + (first + c) * stride);
+        ASSERT_EQ(std::memcmp(&out[c], &expected, sizeof(float)), 0)
+            << "k " << k << " row " << first + c << ": " << out[c] << " vs " << expected;
+      }
+    }
+  }
+}
+
+TEST(TreeEnsembleMargins, MatchMarginBitForBit) {
+  DenseData train = make_data(3000, 3, true);
+  DenseData clean = make_data(300, 4, false), with_nan = make_data(300, 5, true);
+  for (const char* kind : {"tree", "forest", "boosted"}) {
+    SCOPED_TRACE(kind);
+    TreeEnsemble e = TreeEnsemble::from_xgboost_json(nlohmann::json::parse(Booster::train(train, params(kind)).save_json()), "m");
+    EXPECT_TRUE(e.walks_perfect_trees());
+    expect_margins_match(e, clean);
+    expect_margins_match(e, with_nan);
+  }
+  // Random targets keep every split worth making, down to depth 12.
+  Rng rng(6);
+  for (float& label : train.labels) label = static_cast<float>(rng.uniform());
+  BoosterParams deep;
+  deep.params = {{"objective", "reg:squarederror"}, {"seed", "7"}, {"nthread", "1"}, {"tree_method", "hist"},
+                 {"max_depth", "12"}, {"min_child_weight", "0"}, {"eta", "0.5"}};
+  deep.rounds = 3;
+  TreeEnsemble e = TreeEnsemble::from_xgboost_json(nlohmann::json::parse(Booster::train(train, deep).save_json()), "m");
+  ASSERT_GT(e.max_depth(), 8);
+  EXPECT_FALSE(e.walks_perfect_trees());
+  expect_margins_match(e, clean);
+}
 
 TEST(Booster, SameSeedSameModel) {
   DenseData train = make_data(1000, 3, false);

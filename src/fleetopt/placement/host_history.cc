@@ -1,6 +1,7 @@
 #include "fleetopt/placement/host_history.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "fleetopt/core/prefetch.h"
 
@@ -10,12 +11,20 @@ HostHistory::HostHistory(std::size_t hosts, int steps)
     : steps_(steps < 1 ? 1 : steps),
       cpu_(hosts * static_cast<std::size_t>(steps_)),
       mem_(hosts * static_cast<std::size_t>(steps_)),
-      head_(hosts, 0),
-      count_(hosts, 0) {}
+      sorted_cpu_(hosts * static_cast<std::size_t>(steps_)),
+      state_(hosts) {}
+
+namespace {
+
+// Ascending with NaN last: a total order, so a NaN sample cannot break the
+// insertion's binary search.
+bool cpu_before(float a, float b) { return !std::isnan(a) && (std::isnan(b) || a < b); }
+
+}  // namespace
 
 float HostHistory::at(std::int32_t h, int back, int d) const {
   auto hh = static_cast<std::size_t>(h);
-  int pos = head_[hh] - 1 - back;
+  int pos = state_[hh].head - 1 - back;
   while (pos < 0) pos += steps_;
   std::size_t i = hh * static_cast<std::size_t>(steps_) + static_cast<std::size_t>(pos);
   return d == kMem ? mem_[i] : cpu_[i];
@@ -30,30 +39,82 @@ void HostHistory::copy_recent(std::int32_t h, int n, int d, float* out) const {
   const auto hh = static_cast<std::size_t>(h);
   const float* row = (d == kMem ? mem_.data() : cpu_.data()) + hh * static_cast<std::size_t>(steps_);
   // Newest first: back from the head to the row's start, then back from its end.
-  const int newest = head_[hh] - 1;
+  const int newest = state_[hh].head - 1;
   const int before_wrap = std::min(n, newest + 1);
   for (int b = 0; b < before_wrap; ++b) out[b] = row[newest - b];
   const float* end = row + steps_ - 1;
   for (int b = before_wrap; b < n; ++b) out[b] = end[before_wrap - b];
 }
 
+void HostHistory::copy_recent_cpu_sorted(std::int32_t h, int n, float* out) const {
+  copy_recent_cpu_sorted(h, &n, &out, 1);
+}
+
+void HostHistory::copy_recent_cpu_sorted(std::int32_t h, const int* n, float* const* out, int windows) const {
+  constexpr int kMaxWindows = 4;
+  if (windows > kMaxWindows) {
+    for (int w = 0; w < windows; w += kMaxWindows) copy_recent_cpu_sorted(h, n + w, out + w, std::min(kMaxWindows, windows - w));
+    return;
+  }
+  const auto hh = static_cast<std::size_t>(h);
+  const Ordered* row = sorted_cpu_.data() + hh * static_cast<std::size_t>(steps_);
+  const std::uint32_t newest = state_[hh].pushes - 1;
+  const int count = state_[hh].count;
+  // Each window keeps, in order, the entries of its last n pushes; without a
+  // branch per entry, which would mispredict as often as a sort's compares.
+  // A window holding every sample is a plain copy.
+  std::uint32_t span[kMaxWindows];
+  float* dst[kMaxWindows];
+  float discard;
+  int partial = 0;
+  for (int w = 0; w < windows; ++w) {
+    if (n[w] >= count) {
+      for (int i = 0; i < count; ++i) out[w][i] = row[i].cpu;
+    } else {
+      span[partial] = static_cast<std::uint32_t>(n[w]);
+      dst[partial++] = out[w];
+    }
+  }
+  for (int i = 0; i < count; ++i) {
+    const std::uint32_t age = newest - row[i].push;
+    const float v = row[i].cpu;
+    for (int w = 0; w < partial; ++w) {
+      const bool keep = age < span[w];
+      *(keep ? dst[w] : &discard) = v;
+      dst[w] += keep ? 1 : 0;
+    }
+  }
+}
+
 void HostHistory::prefetch(std::int32_t h) const {
   const auto hh = static_cast<std::size_t>(h);
   const std::size_t row = hh * static_cast<std::size_t>(steps_);
-  const std::size_t bytes = static_cast<std::size_t>(steps_) * sizeof(float);
-  prefetch_span(&head_[hh], sizeof(int));
-  prefetch_span(&count_[hh], sizeof(int));
-  prefetch_span(cpu_.data() + row, bytes);
-  prefetch_span(mem_.data() + row, bytes);
+  prefetch_object(state_[hh]);
+  prefetch_span(mem_.data() + row, static_cast<std::size_t>(steps_) * sizeof(float));
+  prefetch_span(sorted_cpu_.data() + row, static_cast<std::size_t>(steps_) * sizeof(Ordered));
 }
 
 void HostHistory::push(std::int32_t h, float cpu, float mem) {
   auto hh = static_cast<std::size_t>(h);
-  std::size_t i = hh * static_cast<std::size_t>(steps_) + static_cast<std::size_t>(head_[hh]);
+  State& state = state_[hh];
+  std::size_t i = hh * static_cast<std::size_t>(steps_) + static_cast<std::size_t>(state.head);
   cpu_[i] = cpu;
   mem_[i] = mem;
-  head_[hh] = (head_[hh] + 1) % steps_;
-  if (count_[hh] < steps_) ++count_[hh];
+  state.head = (state.head + 1) % steps_;
+
+  Ordered* row = sorted_cpu_.data() + hh * static_cast<std::size_t>(steps_);
+  Ordered* end = row + state.count;
+  const std::uint32_t push = state.pushes++;
+  if (state.count == steps_) {
+    // The sample pushed steps_ pushes ago leaves the window.
+    const std::uint32_t leaving = push - static_cast<std::uint32_t>(steps_);
+    end = std::remove_if(row, end, [&](const Ordered& o) { return o.push == leaving; });
+  } else {
+    ++state.count;
+  }
+  Ordered* at = std::upper_bound(row, end, cpu, [](float v, const Ordered& o) { return cpu_before(v, o.cpu); });
+  std::move_backward(at, end, end + 1);
+  *at = Ordered{cpu, push};
 }
 
 }  // namespace fleetopt
