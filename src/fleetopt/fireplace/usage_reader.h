@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 
 #include "fleetopt/core/workload.h"
@@ -20,13 +21,10 @@ class UsageReader {
     req_mem_ = inst.request[kMem];
     if (inst.shape < 0) return;
     const UsageShape& s = w.shapes[static_cast<std::size_t>(inst.shape)];
-    int slot = 0;
-    for (int d = 0; d < kMaxDims; ++d) {
-      if (!has_dim(s.dims, d)) continue;
-      if (d == kCpu) cpu_slot_ = slot;
-      if (d == kMem) mem_slot_ = slot;
-      ++slot;
-    }
+    // A stored dimension's slot is the number of stored dimensions before it.
+    auto slot = [&](int d) { return has_dim(s.dims, d) ? std::popcount(static_cast<unsigned>(s.dims & (dim_bit(d) - 1))) : -1; };
+    cpu_slot_ = slot(kCpu);
+    mem_slot_ = slot(kMem);
     samples_ = w.samples.data() + s.offset;
     length_ = s.length;
     stride_ = s.stride;
@@ -52,6 +50,21 @@ class UsageReader {
   PeakAndLast scan(std::int64_t n) {
     if (!samples_) return {req_cpu_, req_mem_, req_cpu_, req_mem_};
     float peak_cpu = 0, peak_mem = 0, last_cpu = 0, last_mem = 0;
+    if (cpu_slot_ >= 0 && mem_slot_ >= 0 && cursor_ + static_cast<std::uint64_t>(n) <= length_) {
+      // Both dimensions stored and no wrap: the same reads, without the
+      // per-sample checks.
+      const float* r = row();
+      for (std::int64_t t = 0; t < n; ++t, r += stride_) {
+        last_cpu = r[cpu_slot_];
+        last_mem = r[mem_slot_];
+        peak_cpu = std::max(peak_cpu, last_cpu);
+        peak_mem = std::max(peak_mem, last_mem);
+      }
+      cursor_ += static_cast<std::uint64_t>(n);
+      if (cursor_ == length_) cursor_ = 0;
+      return {req_cpu_ * double{peak_cpu}, req_mem_ * double{peak_mem}, req_cpu_ * double{last_cpu},
+              req_mem_ * double{last_mem}};
+    }
     for (std::int64_t t = 0; t < n; ++t) {
       const float* r = row();
       last_cpu = cpu_slot_ >= 0 ? r[cpu_slot_] : 1.0f;

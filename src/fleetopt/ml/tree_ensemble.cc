@@ -247,10 +247,13 @@ void TreeEnsemble::walk_block(const float* rows, std::size_t first, std::size_t 
 
 void TreeEnsemble::margins(const float* rows, std::size_t k, std::size_t stride, float* out) const {
   // NaN takes a per-node default branch that the perfect trees do not keep.
+  // (x != x) without an early exit lets the check vectorise.
   bool any_nan = perfect_leaves_.empty();
-  for (std::size_t c = 0; c < k && !any_nan; ++c) {
+  for (std::size_t c = 0; c < k; ++c) {
     const float* row = rows + c * stride;
-    for (int f = 0; f < num_features_; ++f) any_nan |= std::isnan(row[f]);
+    int nan = 0;
+    for (int f = 0; f < num_features_; ++f) nan |= row[f] != row[f];
+    any_nan |= nan != 0;
   }
   if (any_nan) {
     for (std::size_t c = 0; c < k; ++c) out[c] = margin(rows + c * stride);

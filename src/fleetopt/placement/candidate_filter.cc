@@ -32,6 +32,10 @@ namespace {
 class BestM {
  public:
   explicit BestM(int m) : limit_(static_cast<std::size_t>(m)) { heap_.clear(); }
+  // Whether offer(score, h) would keep h (before asking contains(h)).
+  bool would_keep(double score, std::int32_t h) const {
+    return heap_.size() < limit_ || std::pair<double, std::int32_t>{score, h} < heap_.front();
+  }
   void offer(double score, std::int32_t h) {
     std::pair<double, std::int32_t> item{score, h};
     if (heap_.size() < limit_) {
@@ -162,8 +166,12 @@ void CandidateSet::fill(const ClusterState& cluster, const Resources& request, R
       BestM best(n);
       for (int draw = 0; draw < sample; ++draw) {
         const auto h = static_cast<std::int32_t>(rng.below(hosts));
-        if (!cluster.fits(h, request) || best.contains(h)) continue;
-        best.offer(prefilter_score(cluster, h, request), h);
+        if (!cluster.fits(h, request)) continue;
+        // A host drawn twice is offered once; most draws lose to the kept
+        // worst, so that is asked before the scan for a repeat.
+        const double score = prefilter_score(cluster, h, request);
+        if (!best.would_keep(score, h) || best.contains(h)) continue;
+        best.offer(score, h);
       }
       if (best.size() < static_cast<std::size_t>(n)) {
         prefilter_hosts(cluster, request, n, out);
