@@ -267,6 +267,21 @@ nlohmann::json ranker_scenario() {
           {"fixed_work_p99_ns", percentile(work_ns, 99)}};
 }
 
+// What keeping each host's samples in order costs where usage arrives: one
+// step's push for every host of the fleet (a full 72-sample window).
+void BM_HistoryPushPerHost(benchmark::State& state) {
+  HostHistory history(static_cast<std::size_t>(g_args.hosts), kHistorySteps);
+  Rng rng(24);
+  for (int t = 0; t < kHistorySteps; ++t) {
+    for (std::int32_t h = 0; h < g_args.hosts; ++h) history.push(h, static_cast<float>(rng.uniform()), 0.5f);
+  }
+  for (auto _ : state) {
+    for (std::int32_t h = 0; h < g_args.hosts; ++h) history.push(h, static_cast<float>(rng.uniform()), 0.5f);
+  }
+  state.SetItemsProcessed(state.iterations() * g_args.hosts);
+}
+BENCHMARK(BM_HistoryPushPerHost);
+
 // The ranker's decision in its three parts (run with --ranker or
 // --candidates): the candidate set, the rows of that set, the trees on them.
 struct RankerParts {
