@@ -79,7 +79,9 @@ std::unique_ptr<Fleet> make_fleet(const Args& a) {
   f->new_vm = static_cast<std::int32_t>(placed);
   f->cluster = std::make_unique<ClusterState>(std::vector<Resources>(static_cast<std::size_t>(a.hosts), make_resources(32, 128)),
                                               make_resources(1000, 1000), kCpuMem, placed + 1);
-  f->history = std::make_unique<HostHistory>(static_cast<std::size_t>(a.hosts), kHistorySteps);
+  // As the simulator makes it for these policies: it keeps the rows' window
+  // statistics on each push (history_windows()).
+  f->history = std::make_unique<HostHistory>(static_cast<std::size_t>(a.hosts), kHistorySteps, feature_history_windows());
   for (std::size_t i = 0; i < placed; ++i) {
     auto h = static_cast<std::int32_t>(i % static_cast<std::size_t>(a.hosts));
     f->cluster->place(static_cast<std::int32_t>(i), h, f->workload.instances[i].request);
@@ -267,10 +269,12 @@ nlohmann::json ranker_scenario() {
           {"fixed_work_p99_ns", percentile(work_ns, 99)}};
 }
 
-// What keeping each host's samples in order costs where usage arrives: one
-// step's push for every host of the fleet (a full 72-sample window).
+// What keeping each host's samples in order, and the rows' window statistics
+// (range(0) = 1), costs where usage arrives: one step's push for every host
+// of the fleet (full 72-sample windows).
 void BM_HistoryPushPerHost(benchmark::State& state) {
-  HostHistory history(static_cast<std::size_t>(g_args.hosts), kHistorySteps);
+  HostHistory history(static_cast<std::size_t>(g_args.hosts), kHistorySteps,
+                      state.range(0) != 0 ? feature_history_windows() : HistoryWindows{});
   Rng rng(24);
   for (int t = 0; t < kHistorySteps; ++t) {
     for (std::int32_t h = 0; h < g_args.hosts; ++h) history.push(h, static_cast<float>(rng.uniform()), 0.5f);
@@ -280,7 +284,7 @@ void BM_HistoryPushPerHost(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * g_args.hosts);
 }
-BENCHMARK(BM_HistoryPushPerHost);
+BENCHMARK(BM_HistoryPushPerHost)->Arg(0)->Arg(1);
 
 // The ranker's decision in its three parts (run with --ranker or
 // --candidates): the candidate set, the rows of that set, the trees on them.

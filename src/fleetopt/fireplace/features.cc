@@ -13,12 +13,6 @@ namespace {
 
 float ratio(double x, double cap) { return cap > 0 ? static_cast<float>(x / cap) : 0.f; }
 
-// Nearest-rank percentile of sorted[0, n).
-float rank(const float* sorted, int n, int p) {
-  int i = static_cast<int>(std::ceil(p / 100.0 * n)) - 1;
-  return sorted[std::clamp(i, 0, n - 1)];
-}
-
 // The candidates are a few random hosts of what may be a large fleet, so
 // their rows are cold in cache; absolute() would meet the misses of one
 // host after another. Requesting every candidate's lines first, in the order
@@ -64,6 +58,12 @@ std::vector<std::string> resource_names(DimMask resources) {
   return names;
 }
 
+constexpr std::array<int, 4> kCpuPercentiles = {10, 25, 50, 75};
+
+HistoryWindows feature_history_windows() {
+  return {{kWindows.begin(), kWindows.end()}, {kCpuPercentiles.begin(), kCpuPercentiles.end()}};
+}
+
 const std::vector<std::string>& feature_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> host;
@@ -102,46 +102,59 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
 
   int available = history != nullptr ? std::min(history->count(host), kHistorySteps) : 0;
   const bool from_history = available > 0;
-  std::array<float, kHistorySteps> recent_mem{};
-  if (!from_history) {
-    // No usage seen yet: the current observation is the whole history.
-    for (auto& window : cpu_) window[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
-    recent_mem[0] = ratio(mem_on * cluster.used(host)[kMem], cap[kMem]);
-    available = 1;
-  } else {
-    if (use_mem_) history->copy_recent(host, available, kMem, recent_mem.data());
-    // Each window's CPU samples in ascending order, kept so by the history.
-    std::array<int, kWindows.size()> n;
-    std::array<float*, kWindows.size()> dst;
-    for (std::size_t w = 0; w < kWindows.size(); ++w) {
-      n[w] = std::min(kWindows[w], available);
-      dst[w] = cpu_[w].data();
-    }
-    history->copy_recent_cpu_sorted(host, n.data(), dst.data(), static_cast<int>(kWindows.size()));
-  }
-
   float* out = row;
-  for (std::size_t window = 0; window < kWindows.size(); ++window) {
-    const int n = std::min(kWindows[window], available);
-    const std::array<float, kHistorySteps>& sorted_cpu = cpu_[window];
-    float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
-    for (int i = 0; i < n; ++i) {
-      cpu_sum += sorted_cpu[static_cast<std::size_t>(i)];
-      mem_sum += recent_mem[static_cast<std::size_t>(i)];
-      mem_peak = std::max(mem_peak, recent_mem[static_cast<std::size_t>(i)]);
-    }
-    const float cpu_peak = sorted_cpu[static_cast<std::size_t>(n - 1)];
-    *out++ = rank(sorted_cpu.data(), n, 10);
-    *out++ = rank(sorted_cpu.data(), n, 25);
-    *out++ = rank(sorted_cpu.data(), n, 50);
-    *out++ = rank(sorted_cpu.data(), n, 75);
-    *out++ = cpu_peak;
-    *out++ = cpu_sum / static_cast<float>(n);
+  // Per window: the CPU percentiles, peak and mean, memory's peak and mean
+  // (the history's summary layout), then the peak-plus-request L2 norm.
+  auto window_features = [&](const float* stats) {
+    for (std::size_t i = 0; i < kCpuPercentiles.size() + 2; ++i) *out++ = stats[i];
+    const float cpu_peak = stats[kCpuPercentiles.size()];
+    const float mem_peak = use_mem_ ? stats[kCpuPercentiles.size() + 2] : 0.f;
     *out++ = mem_peak;
-    *out++ = mem_sum / static_cast<float>(n);
+    *out++ = use_mem_ ? stats[kCpuPercentiles.size() + 3] : 0.f;
     const float c = cpu_peak + pend_cpu + req_cpu;
     const float m = mem_peak + pend_mem + req_mem;
     *out++ = std::sqrt(c * c + m * m);
+  };
+  if (from_history && summaries_) {
+    // Kept by the history on each push: nothing to compute here.
+    const float* stats = history->summary(host);
+    for (std::size_t w = 0; w < kWindows.size(); ++w, stats += kCpuPercentiles.size() + 4) window_features(stats);
+  } else {
+    std::array<float, kHistorySteps> recent_mem{};
+    if (!from_history) {
+      // No usage seen yet: the current observation is the whole history.
+      for (auto& window : cpu_) window[0] = ratio(cluster.used(host)[kCpu], cap[kCpu]);
+      recent_mem[0] = ratio(mem_on * cluster.used(host)[kMem], cap[kMem]);
+      available = 1;
+    } else {
+      if (use_mem_) history->copy_recent(host, available, kMem, recent_mem.data());
+      // Each window's CPU samples in ascending order, kept so by the history.
+      std::array<int, kWindows.size()> n;
+      std::array<float*, kWindows.size()> dst;
+      for (std::size_t w = 0; w < kWindows.size(); ++w) {
+        n[w] = std::min(kWindows[w], available);
+        dst[w] = cpu_[w].data();
+      }
+      history->copy_recent_cpu_sorted(host, n.data(), dst.data(), static_cast<int>(kWindows.size()));
+    }
+    for (std::size_t window = 0; window < kWindows.size(); ++window) {
+      // The summary's arithmetic (host_history.cc summarise), here.
+      const int n = std::min(kWindows[window], available);
+      const float* sorted_cpu = cpu_[window].data();
+      float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
+      for (int i = 0; i < n; ++i) {
+        cpu_sum += sorted_cpu[i];
+        mem_sum += recent_mem[static_cast<std::size_t>(i)];
+        mem_peak = std::max(mem_peak, recent_mem[static_cast<std::size_t>(i)]);
+      }
+      std::array<float, kCpuPercentiles.size() + 4> stats;
+      for (std::size_t p = 0; p < kCpuPercentiles.size(); ++p) stats[p] = nearest_rank(sorted_cpu, n, kCpuPercentiles[p]);
+      stats[kCpuPercentiles.size()] = sorted_cpu[n - 1];
+      stats[kCpuPercentiles.size() + 1] = cpu_sum / static_cast<float>(n);
+      stats[kCpuPercentiles.size() + 2] = mem_peak;
+      stats[kCpuPercentiles.size() + 3] = mem_sum / static_cast<float>(n);
+      window_features(stats.data());
+    }
   }
   *out++ = ratio(cluster.reserved(host)[kCpu], cap[kCpu]);
   *out++ = ratio(mem_on * cluster.reserved(host)[kMem], cap[kMem]);
@@ -185,6 +198,10 @@ void FeatureBuilder::build(const PlacementContext& ctx, const std::vector<std::i
   const std::size_t k = candidates.size();
   rows.resize(k * kNumFeatures);
   if (k == 0) return;
+  if (ctx.history != checked_history_) {
+    checked_history_ = ctx.history;
+    summaries_ = ctx.history != nullptr && ctx.history->summary_windows() == feature_history_windows();
+  }
   if (k > 1) prefetch_candidates(ctx, candidates);
   std::array<float, kHostFeatures> mean{};
   for (std::size_t c = 0; c < k; ++c) {

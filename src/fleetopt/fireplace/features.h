@@ -57,6 +57,11 @@ std::vector<std::string> resource_names(DimMask resources);
 // model files so a model built for another feature set is refused.
 const std::vector<std::string>& feature_names();
 
+// The window statistics a row reads, for the history to keep on each push
+// (a placer building rows returns it from history_windows()); rows are the
+// same with or without them.
+HistoryWindows feature_history_windows();
+
 // Fills rows[c * kNumFeatures ...] for each candidate. ctx.history may be
 // null (then usage statistics come from the host's current observed load).
 // Reads only the past: host history and VMs' usage before ctx.step.
@@ -75,6 +80,10 @@ class FeatureBuilder {
   bool use_mem_ = true;
   // Each window's CPU samples in ascending order.
   std::array<std::array<float, kHistorySteps>, kWindows.size()> cpu_{};
+  // Whether checked_history_ keeps feature_history_windows() (then a row
+  // reads them instead of computing them).
+  const HostHistory* checked_history_ = nullptr;
+  bool summaries_ = false;
 };
 
 }  // namespace fleetopt::fireplace

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace fleetopt::fireplace {
 namespace {
@@ -115,6 +116,46 @@ TEST_F(FeaturesTest, WithoutHistoryTheCurrentUseStandsIn) {
   EXPECT_FLOAT_EQ(f(0, "w72_cpu_p10"), 0.2f);
   EXPECT_FLOAT_EQ(f(0, "w6_cpu_p100"), 0.2f);
   EXPECT_FLOAT_EQ(f(0, "w6_mem_mean"), 0.3f);
+}
+
+// A history that keeps the rows' window statistics on each push must give
+// the same rows, bit for bit, as one that does not (the row computes them):
+// hosts with no, few, some and full windows, past the ring's wrap, with
+// ties, for CPU + memory and CPU-only builders.
+TEST(FeatureRows, SameWithTheHistorysWindowStatistics) {
+  constexpr int kHosts = 7;
+  const int pushes[kHosts] = {0, 1, 3, 10, 30, 72, 200};
+  ClusterState cluster(std::vector<Resources>(kHosts, make_resources(10, 20)), make_resources(4, 1), kCpuMem, 4);
+  Workload workload;
+  workload.step_seconds = 300;
+  workload.end = 300 * 300;
+  HostHistory plain(kHosts, kHistorySteps), kept(kHosts, kHistorySteps, feature_history_windows());
+  ASSERT_EQ(kept.summary_windows(), feature_history_windows());
+  std::uint64_t state = 99;
+  for (int h = 0; h < kHosts; ++h) {
+    cluster.mutable_used(h) = make_resources(1.0 + h, 2.0 * h);
+    for (int t = 0; t < pushes[h]; ++t) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      const float cpu = static_cast<float>((state >> 40) % 50) / 49.0f;  // ties
+      const float mem = static_cast<float>((state >> 20) % 1000) / 999.0f;
+      plain.push(h, cpu, mem);
+      kept.push(h, cpu, mem);
+    }
+  }
+  const Resources request = make_resources(1.5, 2.5);
+  const std::vector<std::int32_t> candidates = {0, 1, 2, 3, 4, 5, 6};
+  for (DimMask resources : {kCpuMem, dim_bit(kCpu)}) {
+    std::vector<float> from_plain, from_kept;
+    FeatureBuilder a(resources), b(resources);
+    a.build(PlacementContext{cluster, workload, &plain, 0, 300, request}, candidates, from_plain);
+    b.build(PlacementContext{cluster, workload, &kept, 0, 300, request}, candidates, from_kept);
+    ASSERT_EQ(from_plain.size(), from_kept.size());
+    for (std::size_t i = 0; i < from_plain.size(); ++i) {
+      ASSERT_EQ(std::memcmp(&from_plain[i], &from_kept[i], sizeof(float)), 0)
+          << "host " << i / kNumFeatures << " feature " << feature_names()[i % kNumFeatures] << ": " << from_plain[i]
+          << " vs " << from_kept[i];
+    }
+  }
 }
 
 }  // namespace

@@ -36,6 +36,7 @@ class FirePlacePlacer final : public Placer {
   FirePlacePlacer(std::string name, std::shared_ptr<const FirePlaceModel> model, int candidates);
   std::int32_t choose(const PlacementContext& ctx, Rng& rng) override;
   int history_steps() const override { return kHistorySteps; }
+  HistoryWindows history_windows() const override { return feature_history_windows(); }
   std::string name() const override { return name_; }
 
  private:

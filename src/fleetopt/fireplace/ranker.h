@@ -73,6 +73,7 @@ class RankerPlacer final : public Placer {
   RankerPlacer(std::string name, std::shared_ptr<const RankerModel> model, CandidateSet candidates);
   std::int32_t choose(const PlacementContext& ctx, Rng& rng) override;
   int history_steps() const override { return kHistorySteps; }
+  HistoryWindows history_windows() const override { return feature_history_windows(); }
   std::string name() const override { return name_; }
 
  private:

@@ -23,6 +23,7 @@ class RankerRecorder final : public Placer {
                  Dataset& out)
       : set_(set), validation_from_(validation_from_vm), actor_(actor), out_(out), features_(resources) {}
   int history_steps() const override { return kHistorySteps; }
+  HistoryWindows history_windows() const override { return feature_history_windows(); }
   std::string name() const override { return actor_ ? "fireplace-rank-dagger" : "hindsight-rank-recorder"; }
 
   std::int32_t choose(const PlacementContext& ctx, Rng& rng) override {

@@ -16,6 +16,7 @@ class RecordingPlacer final : public Placer {
       : options_(options), out_(out), features_(options.resources) {}
 
   int history_steps() const override { return kHistorySteps; }
+  HistoryWindows history_windows() const override { return feature_history_windows(); }
   std::string name() const override { return options_.actor ? "fireplace-dagger" : "hindsight-recorder"; }
 
   std::int32_t choose(const PlacementContext& ctx, Rng& rng) override {

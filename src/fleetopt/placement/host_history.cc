@@ -7,12 +7,21 @@
 
 namespace fleetopt {
 
-HostHistory::HostHistory(std::size_t hosts, int steps)
+HostHistory::HostHistory(std::size_t hosts, int steps, HistoryWindows summary)
     : steps_(steps < 1 ? 1 : steps),
       cpu_(hosts * static_cast<std::size_t>(steps_)),
       mem_(hosts * static_cast<std::size_t>(steps_)),
       sorted_cpu_(hosts * static_cast<std::size_t>(steps_)),
-      state_(hosts) {}
+      state_(hosts) {
+  for (int& w : summary.windows) w = std::clamp(w, 1, steps_);
+  summary_spec_ = std::move(summary);
+  summary_floats_ = summary_spec_.windows.size() * static_cast<std::size_t>(summary_spec_.floats_per_window());
+  if (summary_spec_.empty()) summary_floats_ = 0;
+  summary_.assign(hosts * summary_floats_, 0.f);
+  scratch_.assign((summary_spec_.windows.size() + 1) * static_cast<std::size_t>(steps_), 0.f);
+  scratch_n_.assign(summary_spec_.windows.size(), 0);
+  scratch_rows_.assign(summary_spec_.windows.size(), nullptr);
+}
 
 namespace {
 
@@ -90,6 +99,10 @@ void HostHistory::prefetch(std::int32_t h) const {
   const auto hh = static_cast<std::size_t>(h);
   const std::size_t row = hh * static_cast<std::size_t>(steps_);
   prefetch_object(state_[hh]);
+  if (summary_floats_ > 0) {
+    prefetch_span(summary(h), summary_floats_ * sizeof(float));
+    return;
+  }
   prefetch_span(mem_.data() + row, static_cast<std::size_t>(steps_) * sizeof(float));
   prefetch_span(sorted_cpu_.data() + row, static_cast<std::size_t>(steps_) * sizeof(Ordered));
 }
@@ -115,6 +128,38 @@ void HostHistory::push(std::int32_t h, float cpu, float mem) {
   Ordered* at = std::upper_bound(row, end, cpu, [](float v, const Ordered& o) { return cpu_before(v, o.cpu); });
   std::move_backward(at, end, end + 1);
   *at = Ordered{cpu, push};
+  if (summary_floats_ > 0) summarise(hh);
+}
+
+void HostHistory::summarise(std::size_t hh) {
+  const auto h = static_cast<std::int32_t>(hh);
+  const int count = state_[hh].count;
+  const std::size_t windows = summary_spec_.windows.size();
+  std::vector<int>& n = scratch_n_;
+  std::vector<float*>& sorted = scratch_rows_;
+  int widest = 0;
+  for (std::size_t w = 0; w < windows; ++w) {
+    n[w] = std::min(summary_spec_.windows[w], count);
+    sorted[w] = scratch_.data() + w * static_cast<std::size_t>(steps_);
+    widest = std::max(widest, n[w]);
+  }
+  copy_recent_cpu_sorted(h, n.data(), sorted.data(), static_cast<int>(windows));
+  float* mem = scratch_.data() + windows * static_cast<std::size_t>(steps_);
+  copy_recent(h, widest, kMem, mem);
+  float* out = summary_.data() + hh * summary_floats_;
+  for (std::size_t w = 0; w < windows; ++w) {
+    float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
+    for (int i = 0; i < n[w]; ++i) {
+      cpu_sum += sorted[w][i];
+      mem_sum += mem[i];
+      mem_peak = std::max(mem_peak, mem[i]);
+    }
+    for (int p : summary_spec_.cpu_percentiles) *out++ = nearest_rank(sorted[w], n[w], p);
+    *out++ = sorted[w][n[w] - 1];
+    *out++ = cpu_sum / static_cast<float>(n[w]);
+    *out++ = mem_peak;
+    *out++ = mem_sum / static_cast<float>(n[w]);
+  }
 }
 
 }  // namespace fleetopt

@@ -17,10 +17,9 @@
 #include "fleetopt/core/cluster.h"
 #include "fleetopt/core/rng.h"
 #include "fleetopt/core/workload.h"
+#include "fleetopt/placement/host_history.h"
 
 namespace fleetopt {
-
-class HostHistory;
 
 struct PlacementContext {
   const ClusterState& cluster;
@@ -38,6 +37,9 @@ class Placer {
   virtual std::int32_t choose(const PlacementContext& ctx, Rng& rng) = 0;
   // How many past steps of per-host usage the policy reads (0: none).
   virtual int history_steps() const { return 0; }
+  // Window statistics the policy reads at every decision, which the history
+  // then keeps up to date on each push (host_history.h); empty: none.
+  virtual HistoryWindows history_windows() const { return {}; }
   virtual std::string name() const = 0;
 };
 

@@ -115,7 +115,8 @@ void DecisionService::rebuild_locked() {
   what_if_ = make_placer(config_.policy);
   history_.reset();
   if (const int steps = placer_->history_steps(); steps > 0) {
-    history_ = std::make_unique<HostHistory>(std::max<std::size_t>(hosts_.size(), 1), steps);
+    history_ = std::make_unique<HostHistory>(std::max<std::size_t>(hosts_.size(), 1), steps,
+                                             placer_->history_windows());
     for (std::size_t h = 0; h < hosts_.size(); ++h) {
       for (const auto& [cpu, mem] : hosts_[h].recent) history_->push(static_cast<std::int32_t>(h), cpu, mem);
     }

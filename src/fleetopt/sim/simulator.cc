@@ -67,7 +67,7 @@ SimMetrics simulate(const Workload& workload, Placer& placer, const SimConfig& c
 
   const int history_steps = placer.history_steps();
   std::unique_ptr<HostHistory> history;
-  if (history_steps > 0) history = std::make_unique<HostHistory>(n_hosts, history_steps);
+  if (history_steps > 0) history = std::make_unique<HostHistory>(n_hosts, history_steps, placer.history_windows());
 
   // Departures in step order (a min-heap); arrivals are already in trace order.
   using Departure = std::pair<std::int64_t, std::int32_t>;
