@@ -138,21 +138,9 @@ void FeatureBuilder::absolute(const PlacementContext& ctx, std::int32_t host, fl
       history->copy_recent_cpu_sorted(host, n.data(), dst.data(), static_cast<int>(kWindows.size()));
     }
     for (std::size_t window = 0; window < kWindows.size(); ++window) {
-      // The summary's arithmetic (host_history.cc summarise), here.
-      const int n = std::min(kWindows[window], available);
-      const float* sorted_cpu = cpu_[window].data();
-      float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
-      for (int i = 0; i < n; ++i) {
-        cpu_sum += sorted_cpu[i];
-        mem_sum += recent_mem[static_cast<std::size_t>(i)];
-        mem_peak = std::max(mem_peak, recent_mem[static_cast<std::size_t>(i)]);
-      }
       std::array<float, kCpuPercentiles.size() + 4> stats;
-      for (std::size_t p = 0; p < kCpuPercentiles.size(); ++p) stats[p] = nearest_rank(sorted_cpu, n, kCpuPercentiles[p]);
-      stats[kCpuPercentiles.size()] = sorted_cpu[n - 1];
-      stats[kCpuPercentiles.size() + 1] = cpu_sum / static_cast<float>(n);
-      stats[kCpuPercentiles.size() + 2] = mem_peak;
-      stats[kCpuPercentiles.size() + 3] = mem_sum / static_cast<float>(n);
+      window_statistics(cpu_[window].data(), recent_mem.data(), std::min(kWindows[window], available), kCpuPercentiles,
+                        stats.data());
       window_features(stats.data());
     }
   }

@@ -31,6 +31,21 @@ bool cpu_before(float a, float b) { return !std::isnan(a) && (std::isnan(b) || a
 
 }  // namespace
 
+void window_statistics(const float* sorted_cpu, const float* mem_newest_first, int n,
+                       std::span<const int> cpu_percentiles, float* out) {
+  float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
+  for (int i = 0; i < n; ++i) {
+    cpu_sum += sorted_cpu[i];
+    mem_sum += mem_newest_first[i];
+    mem_peak = std::max(mem_peak, mem_newest_first[i]);
+  }
+  for (int p : cpu_percentiles) *out++ = nearest_rank(sorted_cpu, n, p);
+  *out++ = sorted_cpu[n - 1];
+  *out++ = cpu_sum / static_cast<float>(n);
+  *out++ = mem_peak;
+  *out++ = mem_sum / static_cast<float>(n);
+}
+
 float HostHistory::at(std::int32_t h, int back, int d) const {
   auto hh = static_cast<std::size_t>(h);
   int pos = state_[hh].head - 1 - back;
@@ -147,18 +162,8 @@ void HostHistory::summarise(std::size_t hh) {
   float* mem = scratch_.data() + windows * static_cast<std::size_t>(steps_);
   copy_recent(h, widest, kMem, mem);
   float* out = summary_.data() + hh * summary_floats_;
-  for (std::size_t w = 0; w < windows; ++w) {
-    float cpu_sum = 0, mem_sum = 0, mem_peak = 0;
-    for (int i = 0; i < n[w]; ++i) {
-      cpu_sum += sorted[w][i];
-      mem_sum += mem[i];
-      mem_peak = std::max(mem_peak, mem[i]);
-    }
-    for (int p : summary_spec_.cpu_percentiles) *out++ = nearest_rank(sorted[w], n[w], p);
-    *out++ = sorted[w][n[w] - 1];
-    *out++ = cpu_sum / static_cast<float>(n[w]);
-    *out++ = mem_peak;
-    *out++ = mem_sum / static_cast<float>(n[w]);
+  for (std::size_t w = 0; w < windows; ++w, out += summary_spec_.floats_per_window()) {
+    window_statistics(sorted[w], mem, n[w], summary_spec_.cpu_percentiles, out);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "fleetopt/core/resources.h"
@@ -21,6 +22,11 @@ inline float nearest_rank(const float* sorted, int n, int p) {
   const int i = static_cast<int>(std::ceil(p / 100.0 * n)) - 1;
   return sorted[std::clamp(i, 0, n - 1)];
 }
+
+// One window's statistics in HistoryWindows' layout (below) into out: from
+// its n CPU samples in ascending order and its n memory samples newest first.
+void window_statistics(const float* sorted_cpu, const float* mem_newest_first, int n,
+                       std::span<const int> cpu_percentiles, float* out);
 
 // Statistics of each host's newest samples that a policy reads at every
 // decision (FirePlace's window features), kept up to date on every push
