@@ -39,9 +39,11 @@
 
 #include "fleetopt/core/rng.h"
 
+#include "fleetopt/consolidate/candidate_table.h"
 #include "fleetopt/consolidate/dc_correlation.h"
 #include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/consolidate/dc_view.h"
+#include "fleetopt/consolidate/first_least.h"
 #include "fleetopt/consolidate/order_stats.h"
 #include "fleetopt/consolidate/small_sort.h"
 
@@ -49,24 +51,6 @@ namespace fleetopt::consolidate {
 namespace {
 
 std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
-
-// std::lower_bound's index in sorted x[0..n), chosen by conditional moves:
-// the host searches' lookups would mispredict half their branches.
-std::size_t lower_bound_index(const std::int32_t* x, std::size_t n, std::int32_t key) {
-  if (n == 0) return 0;
-  const std::int32_t* base = x;
-  while (n > 1) {
-    const std::size_t half = n / 2;
-    base = base[half] < key ? base + half : base;
-    n -= half;
-  }
-  return static_cast<std::size_t>(base - x) + (*base < key ? 1 : 0);
-}
-
-bool sorted_contains(const std::vector<std::int32_t>& x, std::int32_t key) {
-  const std::size_t at = lower_bound_index(x.data(), x.size(), key);
-  return at < x.size() && x[at] == key;
-}
 
 enum class Selection { kMmt, kMu, kRs, kMc };
 
@@ -89,8 +73,6 @@ class MigrationPolicy : public ConsolidationPolicy {
     }
     DcView& view = *view_;
     const CloudSimQuirks& q = state.quirks();
-    gathered_.view = 0;
-    list_changes_.clear();
     if (q.stale_power_baseline) {
       // host.getPower() at the last update: allocated MIPS, a core per VM.
       stale_power_.assign(ix(hosts), 0.0);
@@ -133,6 +115,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       // Excluded here are the overloaded hosts, a set fixed for these moves.
       if (!view.vms_on(h).empty() && !excluded_place[ix(h)]) occupied.push_back(h);
     }
+    if (costly_overload_test()) table_.reset(view, occupied, stale_power_);
     std::vector<std::int32_t> first_empty(s.host_types.size(), 0);
     auto next_empty = [&](std::size_t type) {
       std::int32_t& h = first_empty[type];
@@ -152,7 +135,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       }
       if (view.vms_on(h).empty()) {
         occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
-        list_changes_.push_back(h);
+        if (costly_overload_test()) table_.insert(view, h);
       }
       view.add(v, h);
       moves.push_back({v, h, 0});
@@ -184,12 +167,11 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (!excluded_place[ix(h)]) targets.push_back(h);
     }
     std::vector<std::int32_t> vms, placed;
-    gathered_.view = 0;  // other candidate lists from here on
-    list_changes_.clear();
+    if (costly_overload_test()) table_.reset(view, targets, stale_power_);
     for (const auto& [u, under] : by_util_) {
       if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
-      list_changes_.push_back(under);
+      if (costly_overload_test()) table_.erase(under);
       if (const auto it = std::lower_bound(targets.begin(), targets.end(), under); it != targets.end() && *it == under) {
         targets.erase(it);
       }
@@ -322,9 +304,11 @@ class MigrationPolicy : public ConsolidationPolicy {
   // merged here rather than copied into one list for every VM.
   // The answer is the suitable, not overloaded host with the least increase,
   // the lowest index among equals. Where the overload test is costly
-  // (IQR/MAD: order statistics of 30 samples), the suitable hosts' increases
-  // are gathered first (in host order) and only the cheapest untested one is
-  // tested, until one passes: same host as testing in host order, fewer tests.
+  // (IQR/MAD: order statistics of 30 samples), every candidate's increase is
+  // computed first and only the cheapest untested one is tested, until one
+  // passes: same host as testing in host order, fewer tests. There `a` is
+  // read from table_, which decide keeps equal to it (hosts in `a` are never
+  // excluded: decide leaves excluded hosts out of both lists).
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
                          const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) const {
     const bool stale = !stale_power_.empty();
@@ -344,77 +328,23 @@ class MigrationPolicy : public ConsolidationPolicy {
       }
       return best;
     }
-    // The increases of the suitable hosts that are not excluded, then the
+    // The increases of every candidate (table_ mirrors `a`), then the
     // cheapest untested one is tested until one passes; a tested candidate
-    // is set to infinity, which no power increase reaches.
+    // is set to infinity, which no power increase reaches. The hosts of `b`
+    // (at most one empty host per host type) are reckoned apart.
     constexpr double kOut = std::numeric_limits<double>::infinity();
-    const auto increase = [&](std::int32_t h) {
-      return view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
-    };
-    Gathered& g = gathered_;
-    const double demand = view.state().demand(v), ram = view.setup().vm(v).ram_mb;
-    const bool strict_ram = view.state().ram_model() == RamModel::kStrict;
-    const std::size_t log_end = view.change_count();
-    // The hosts whose increase or candidacy may differ from the last
-    // search's: those the view changed since, those that joined or left a
-    // list or were excluded, and the empty hosts of both searches.
-    constexpr std::size_t kMostPatched = 16;  // beyond this a full gather is cheaper
-    if (g.view == view.id() && g.demand == demand && (!strict_ram || g.ram == ram) &&
-        log_end - g.log + list_changes_.size() + b.size() <= kMostPatched) {
-      const auto patch = [&](std::int32_t h) {
-        const std::size_t k = lower_bound_index(g.host.data(), g.host.size(), h);
-        const auto at = g.host.begin() + static_cast<std::ptrdiff_t>(k);
-        const bool present = k < g.host.size() && g.host[k] == h;
-        const bool candidate = !excluded[ix(h)] && view.suitable(v, h) && (sorted_contains(a, h) || sorted_contains(b, h));
-        if (candidate && present) {
-          g.diff[k] = increase(h);
-        } else if (candidate) {
-          g.host.insert(at, h);
-          g.diff.insert(g.diff.begin() + static_cast<std::ptrdiff_t>(k), increase(h));
-        } else if (present) {
-          g.host.erase(at);
-          g.diff.erase(g.diff.begin() + static_cast<std::ptrdiff_t>(k));
-        }
-      };
-      for (std::size_t c = g.log; c < log_end; ++c) patch(view.changed_host(c));
-      for (std::int32_t h : list_changes_) patch(h);
-      for (std::int32_t h : b) patch(h);
-    } else {
-      g.host.resize(a.size() + b.size());
-      g.diff.resize(a.size() + b.size());
-      double* out_diff = g.diff.data();
-      std::int32_t* out_host = g.host.data();
-      // The candidates first, then their increases in a loop without
-      // branches (PowerModel::at has none), whose iterations the processor
-      // overlaps: each is a chain of a division and a table lookup.
-      std::size_t n = 0, i = 0, j = 0;
-      while (j < b.size()) {
-        const std::int32_t h = i < a.size() && a[i] < b[j] ? a[i++] : b[j++];
-        out_host[n] = h;
-        n += !excluded[ix(h)] && view.suitable(v, h) ? 1 : 0;
-      }
-      for (; i < a.size(); ++i) {
-        const std::int32_t h = a[i];
-        out_host[n] = h;
-        n += !excluded[ix(h)] && view.suitable(v, h) ? 1 : 0;
-      }
-      for (std::size_t k = 0; k < n; ++k) out_diff[k] = increase(out_host[k]);
-      g.host.resize(n);
-      g.diff.resize(n);
+    table_.increases(view, v, diff_, kBlock);
+    side_.clear();
+    for (std::int32_t h : b) {
+      if (excluded[ix(h)] || !view.suitable(v, h)) continue;
+      side_.emplace_back(view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h)), h);
     }
-    g.view = view.id();
-    g.demand = demand;
-    g.ram = ram;
-    g.log = log_end;
-    list_changes_.assign(b.begin(), b.end());
     // The candidates in blocks of eight, each with its least increase: the
     // cheapest untested one is the first of the least block minimum, and a
     // failed test updates one block, not a scan of all (~80) candidates.
-    const std::size_t count = g.diff.size(), blocks = (count + kBlock - 1) / kBlock;
-    diff_.resize(blocks * kBlock);
-    std::copy(g.diff.begin(), g.diff.end(), diff_.begin());
-    std::fill(diff_.begin() + static_cast<std::ptrdiff_t>(count), diff_.end(), kOut);
-    block_min_.resize(blocks);
+    const std::size_t blocks = diff_.size() / kBlock, padded = (blocks + 3) / 4 * 4;
+    block_min_.resize(std::max<std::size_t>(padded, 4));
+    std::fill(block_min_.begin() + static_cast<std::ptrdiff_t>(blocks), block_min_.end(), kOut);
     double* diff = diff_.data();
     double* block_min = block_min_.data();
     const auto least_of_block = [&](std::size_t blk) {
@@ -424,19 +354,35 @@ class MigrationPolicy : public ConsolidationPolicy {
                       std::min(std::min(x[4], x[5]), std::min(x[6], x[7])));
     };
     for (std::size_t blk = 0; blk < blocks; ++blk) block_min[blk] = least_of_block(blk);
-    const std::int32_t* host = g.host.data();
     for (;;) {
       double least = kOut;
-      for (std::size_t blk = 0; blk < blocks; ++blk) least = std::min(least, block_min[blk]);
+      const std::size_t blk = first_least(block_min, block_min_.size(), least);
+      for (const auto& [d, h] : side_) least = std::min(least, d);
       if (least == kOut) return -1;
-      std::size_t blk = 0;
-      while (block_min[blk] != least) ++blk;
-      std::size_t k = blk * kBlock;
-      while (diff[k] != least) ++k;
-      const std::int32_t h = host[k];
+      // The lowest host among those at `least`: the table's first (its
+      // entries are in host order) or one of b's.
+      std::int32_t h = -1;
+      std::size_t k = 0;
+      if (blk < blocks && block_min[blk] == least) {
+        double same = 0;
+        k = blk * kBlock + first_least(diff + blk * kBlock, kBlock, same);
+        h = table_.host(k);
+      }
+      std::size_t side = side_.size();
+      for (std::size_t j = 0; j < side_.size(); ++j) {
+        if (side_[j].first == least && (h < 0 || side_[j].second < h)) {
+          side = j;
+          h = side_[j].second;
+          break;
+        }
+      }
       if (view.demand(h) == 0 || !overloaded_with(view, h, v)) return h;
-      diff[k] = kOut;
-      block_min[blk] = least_of_block(blk);
+      if (side < side_.size()) {
+        side_[side].first = kOut;
+      } else {
+        diff[k] = kOut;
+        block_min[k / kBlock] = least_of_block(k / kBlock);
+      }
     }
   }
 
@@ -458,22 +404,10 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<std::int32_t> rows_;
   std::vector<double> sub_corr_;
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
-  // find_host's candidates in its last search (IQR/MAD), in host order,
-  // with their power increases before any test: a search for a VM of the
-  // same demand (47% of MAD-MU's, PlanetLab's utilisation being whole
-  // percent) recomputes only the hosts changed since. Same values: each is
-  // the same expression of the same, unchanged host state.
-  struct Gathered {
-    std::uint64_t view = 0;  // DcView::id() of the search; 0: nothing to reuse
-    double demand = 0, ram = 0;
-    std::size_t log = 0;  // view.change_count() then
-    std::vector<std::int32_t> host;
-    std::vector<double> diff;
-  };
-  mutable Gathered gathered_;
-  // Hosts that joined or left a candidate list, or were excluded, since the
-  // last search (and the empty hosts it was given).
-  mutable std::vector<std::int32_t> list_changes_;
+  // IQR/MAD: the candidates of this phase of the round (find_host's `a`)
+  // with what the host search reads of each, and b's hosts' increases.
+  mutable CandidateTable table_;
+  mutable std::vector<std::pair<double, std::int32_t>> side_;
   static constexpr std::size_t kBlock = 8;
   mutable std::vector<double> diff_;       // the last search's increases, tested ones at infinity,
   mutable std::vector<double> block_min_;  // and the least of each kBlock of them
