@@ -16,20 +16,22 @@ std::size_t ix(std::int32_t i) { return static_cast<std::size_t>(i); }
 namespace detail {
 
 // PowerModel::at((demand + d) / mips) - base, term by term in its order.
+double candidate_increase(const CandidateColumns& c, std::size_t p, double d, double ram, bool strict_ram) {
+  const double sum = c.demand[p] + d;
+  bool ok = !(d > c.core[p]) && !(sum > c.cap[p]);
+  if (strict_ram) ok = ok && c.ram[p] + ram <= c.ram_cap[p];
+  double u = sum / c.mips[p];
+  u = u < 0 ? 0 : (u > 1 ? 1 : u);
+  const double x = u * 10.0;
+  const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(x), 10);
+  const double* w = c.curves + c.curve[p];
+  const double next = w[std::min<std::size_t>(i + 1, 10)];
+  const double power = w[i] + (next - w[i]) * (x - static_cast<double>(i));
+  return ok ? power - c.base[p] : kInf;
+}
+
 void candidate_increases_portable(const CandidateColumns& c, double d, double ram, bool strict_ram, double* out) {
-  for (std::size_t p = 0; p < c.size; ++p) {
-    const double sum = c.demand[p] + d;
-    bool ok = !(d > c.core[p]) && !(sum > c.cap[p]);
-    if (strict_ram) ok = ok && c.ram[p] + ram <= c.ram_cap[p];
-    double u = sum / c.mips[p];
-    u = u < 0 ? 0 : (u > 1 ? 1 : u);
-    const double x = u * 10.0;
-    const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(x), 10);
-    const double* w = c.curves + c.curve[p];
-    const double next = w[std::min<std::size_t>(i + 1, 10)];
-    const double power = w[i] + (next - w[i]) * (x - static_cast<double>(i));
-    out[p] = ok ? power - c.base[p] : kInf;
-  }
+  for (std::size_t p = 0; p < c.size; ++p) out[p] = candidate_increase(c, p, d, ram, strict_ram);
 }
 
 }  // namespace detail
@@ -46,6 +48,7 @@ std::int32_t CandidateTable::curve_of(const PowerModel* model) {
 
 void CandidateTable::refresh(const DcView& view, std::size_t p) {
   const std::int32_t h = host_[p];
+  refreshed_.push_back(p);
   demand_[p] = view.demand(h);
   ram_[p] = view.ram(h);
   base_[p] = stale_ != nullptr ? (*stale_)[ix(h)] : view.power_now(h);
@@ -57,6 +60,7 @@ void CandidateTable::reset(const DcView& view, const std::vector<std::int32_t>& 
   stale_ = stale_power.empty() ? nullptr : &stale_power;
   view_ = view.id();
   log_ = view.change_count();
+  last_valid_ = false;
   for (std::int32_t h : host_) entry_[ix(h)] = -1;
   entry_.resize(ix(s.num_hosts()), -1);
   host_ = hosts;
@@ -81,12 +85,14 @@ void CandidateTable::reset(const DcView& view, const std::vector<std::int32_t>& 
       curve_[p] = 0;
     }
   }
+  refreshed_.clear();
 }
 
 void CandidateTable::insert(const DcView& view, std::int32_t h) {
   const auto at = std::lower_bound(host_.begin(), host_.end(), h);
   const auto p = static_cast<std::size_t>(at - host_.begin());
   host_.insert(at, h);
+  last_valid_ = false;  // the entries from p on moved
   const DcSetup& s = view.setup();
   const DcHostType& t = s.host(h);
   const auto put = [&](auto& column, auto value) {
@@ -121,7 +127,15 @@ void CandidateTable::insert(const DcView& view, std::int32_t h) {
 
 void CandidateTable::erase(std::int32_t h) {
   const std::int32_t p = entry_[ix(h)];
-  if (p >= 0) cap_[ix(p)] = -kInf;
+  if (p >= 0) {
+    cap_[ix(p)] = -kInf;
+    if (last_valid_) last_[ix(p)] = kInf;
+  }
+}
+
+detail::CandidateColumns CandidateTable::columns() const {
+  return {demand_.data(), cap_.data(),  core_.data(),  mips_.data(),   ram_.data(),
+          ram_cap_.data(), base_.data(), curve_.data(), curves_.data(), demand_.size()};
 }
 
 void CandidateTable::increases(const DcView& view, std::int32_t v, std::vector<double>& out, std::size_t pad) {
@@ -136,19 +150,30 @@ void CandidateTable::increases(const DcView& view, std::int32_t v, std::vector<d
   log_ = view.change_count();
   const std::size_t n = host_.size(), blocks = (n + pad - 1) / pad;
   out.resize(std::max(blocks * pad, demand_.size()));
-  const detail::CandidateColumns columns{demand_.data(), cap_.data(),  core_.data(),  mips_.data(),  ram_.data(),
-                                         ram_cap_.data(), base_.data(), curve_.data(), curves_.data(), demand_.size()};
+  const detail::CandidateColumns c = columns();
   const double d = view.state().demand(v), ram = view.setup().vm(v).ram_mb;
   const bool strict_ram = view.state().ram_model() == RamModel::kStrict;
-#if FLEETOPT_X86_AVX2
-  if (detail::cpu_has_avx2()) {
-    detail::candidate_increases_avx2(columns, d, ram, strict_ram, out.data());
+  if (last_valid_ && d == last_d_ && ram == last_ram_ && refreshed_.size() <= n / 8) {
+    // Only the refreshed entries can differ: each other entry is the same
+    // expression of the same values as in the last call.
+    for (std::size_t p : refreshed_) last_[p] = detail::candidate_increase(c, p, d, ram, strict_ram);
+    std::copy(last_.begin(), last_.end(), out.begin());
   } else {
-    detail::candidate_increases_portable(columns, d, ram, strict_ram, out.data());
-  }
+#if FLEETOPT_X86_AVX2
+    if (detail::cpu_has_avx2()) {
+      detail::candidate_increases_avx2(c, d, ram, strict_ram, out.data());
+    } else {
+      detail::candidate_increases_portable(c, d, ram, strict_ram, out.data());
+    }
 #else
-  detail::candidate_increases_portable(columns, d, ram, strict_ram, out.data());
+    detail::candidate_increases_portable(c, d, ram, strict_ram, out.data());
 #endif
+    last_.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(demand_.size()));
+    last_d_ = d;
+    last_ram_ = ram;
+    last_valid_ = true;
+  }
+  refreshed_.clear();
   std::fill(out.begin() + static_cast<std::ptrdiff_t>(n), out.end(), kInf);
   out.resize(blocks * pad);
 }

@@ -39,6 +39,8 @@ struct CandidateColumns {
 // out[p] = power increase of placing a VM of demand d (and RAM ram) on entry
 // p, or +infinity where it is not a suitable candidate.
 void candidate_increases_portable(const CandidateColumns& c, double d, double ram, bool strict_ram, double* out);
+// The same for entry p alone.
+double candidate_increase(const CandidateColumns& c, std::size_t p, double d, double ram, bool strict_ram);
 #if FLEETOPT_X86_AVX2
 void candidate_increases_avx2(const CandidateColumns& c, double d, double ram, bool strict_ram, double* out);
 #endif
@@ -58,7 +60,10 @@ class CandidateTable {
   // Every entry's power increase for VM v (not on any host in the view), or
   // +infinity where v does not fit (DcView::suitable) or the entry is dead;
   // `out` gets size() values, then +infinity up to a multiple of `pad`.
-  // Reads the hosts the view changed since the last call afresh first.
+  // Reads the hosts the view changed since the last call afresh first. A
+  // call for the same demand and RAM as the last (47% of MAD-MU's searches:
+  // PlanetLab's utilisation is in whole percent) recomputes only the
+  // entries changed since.
   void increases(const DcView& view, std::int32_t v, std::vector<double>& out, std::size_t pad);
 
   std::size_t size() const { return host_.size(); }
@@ -66,6 +71,7 @@ class CandidateTable {
 
  private:
   void refresh(const DcView& view, std::size_t p);
+  detail::CandidateColumns columns() const;
   std::int32_t curve_of(const PowerModel* model);
 
   const std::vector<double>* stale_ = nullptr;
@@ -77,6 +83,12 @@ class CandidateTable {
   std::vector<std::int32_t> curve_;
   std::vector<const PowerModel*> models_;
   std::vector<double> curves_;
+  // The last call's increases (before padding), for a VM of demand last_d_
+  // and RAM last_ram_, and the entries refreshed since.
+  std::vector<double> last_;
+  double last_d_ = 0, last_ram_ = 0;
+  bool last_valid_ = false;
+  std::vector<std::size_t> refreshed_;
 };
 
 }  // namespace fleetopt::consolidate
