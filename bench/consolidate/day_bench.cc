@@ -4,9 +4,16 @@
 //   ConsolidateDay/POLICY:         fleetopt's model, file-name VM order;
 //   ConsolidateDayCloudSim/POLICY: --fidelity cloudsim, CloudSim's directory
 //                                  VM order (--vm-order dir).
+// FLEETOPT_BENCH_DAYS=all (or a comma-separated list of days) times those
+// days of DATA_DIR/planetlab instead, named POLICY@DAY.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,19 +26,48 @@ using namespace fleetopt::consolidate;
 
 namespace {
 
-const DcSetup* day(bool cloudsim_order) {
-  static const std::string dir = data_dir() + "/planetlab/20110303";
+constexpr const char* kDefaultDay = "20110303";
+
+// A day's two setups (file-name and directory VM order), read once.
+const DcSetup* day(const std::string& name, bool cloudsim_order) {
+  static std::map<std::string, std::pair<std::unique_ptr<DcSetup>, std::unique_ptr<DcSetup>>> read;
+  const std::string dir = data_dir() + "/planetlab/" + name;
   if (!std::filesystem::exists(dir)) return nullptr;
-  static const DcSetup by_name = cloudsim_planetlab_setup(read_planetlab(dir, nullptr));
-  static const DcSetup by_dir =
-      cloudsim_planetlab_setup(reorder_series(read_planetlab(dir, nullptr), directory_order(dir)));
-  return cloudsim_order ? &by_dir : &by_name;
+  auto& [by_name, by_dir] = read[name];
+  if (!by_name) {
+    by_name = std::make_unique<DcSetup>(cloudsim_planetlab_setup(read_planetlab(dir, nullptr)));
+    by_dir = std::make_unique<DcSetup>(
+        cloudsim_planetlab_setup(reorder_series(read_planetlab(dir, nullptr), directory_order(dir))));
+  }
+  return cloudsim_order ? by_dir.get() : by_name.get();
 }
 
-void run_day(benchmark::State& state, const std::string& policy, Fidelity fidelity) {
-  const DcSetup* setup = day(fidelity == Fidelity::kCloudSim);
+// The days to time: FLEETOPT_BENCH_DAYS (a list, or "all" for every day
+// under DATA_DIR/planetlab), else the default day alone.
+std::vector<std::string> days_to_time() {
+  const char* env = std::getenv("FLEETOPT_BENCH_DAYS");
+  const std::string spec = env != nullptr ? env : "";
+  std::vector<std::string> days;
+  if (spec == "all") {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(data_dir() + "/planetlab", ec)) {
+      if (e.is_directory()) days.push_back(e.path().filename().string());
+    }
+    std::sort(days.begin(), days.end());
+  } else {
+    std::stringstream list(spec);
+    for (std::string d; std::getline(list, d, ',');) {
+      if (!d.empty()) days.push_back(d);
+    }
+  }
+  if (days.empty()) days.push_back(kDefaultDay);
+  return days;
+}
+
+void run_day(benchmark::State& state, const std::string& policy, const std::string& day_name, Fidelity fidelity) {
+  const DcSetup* setup = day(day_name, fidelity == Fidelity::kCloudSim);
   if (setup == nullptr) {
-    state.SkipWithError("no PlanetLab data at DATA_DIR/planetlab/20110303");
+    state.SkipWithError(("no PlanetLab data at DATA_DIR/planetlab/" + day_name).c_str());
     return;
   }
   DcConfig config;
@@ -57,12 +93,17 @@ int main(int argc, char** argv) {
   for (const char* det : {"thr", "lr", "lrr", "iqr", "mad"}) {
     for (const char* sel : {"mmt", "mu", "mc", "rs"}) policies.push_back(std::string(det) + "-" + sel);
   }
+  const std::vector<std::string> days = days_to_time();
+  const bool default_day_only = days.size() == 1 && days[0] == kDefaultDay;
   for (const auto& [prefix, fidelity] :
        {std::pair{"ConsolidateDay/", Fidelity::kFleetopt}, std::pair{"ConsolidateDayCloudSim/", Fidelity::kCloudSim}}) {
-    for (const auto& p : policies) {
-      benchmark::RegisterBenchmark((prefix + p).c_str(), run_day, p, fidelity)
-          ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
+    for (const auto& d : days) {
+      for (const auto& p : policies) {
+        const std::string name = prefix + p + (default_day_only ? "" : "@" + d);
+        benchmark::RegisterBenchmark(name.c_str(), run_day, p, d, fidelity)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+      }
     }
   }
   benchmark::Initialize(&argc, argv);

@@ -31,6 +31,7 @@
 // host that received VMs from an overloaded host is not drained in the same
 // round (drain_just_filled_hosts: CloudSim may move a VM twice).
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -115,7 +116,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       // Excluded here are the overloaded hosts, a set fixed for these moves.
       if (!view.vms_on(h).empty() && !excluded_place[ix(h)]) occupied.push_back(h);
     }
-    if (costly_overload_test()) table_.reset(view, occupied, stale_power_);
+    table_.reset(view, occupied, stale_power_);
     std::vector<std::int32_t> first_empty(s.host_types.size(), 0);
     auto next_empty = [&](std::size_t type) {
       std::int32_t& h = first_empty[type];
@@ -135,7 +136,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       }
       if (view.vms_on(h).empty()) {
         occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
-        if (costly_overload_test()) table_.insert(view, h);
+        table_.insert(view, h);
       }
       view.add(v, h);
       moves.push_back({v, h, 0});
@@ -167,11 +168,11 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (!excluded_place[ix(h)]) targets.push_back(h);
     }
     std::vector<std::int32_t> vms, placed;
-    if (costly_overload_test()) table_.reset(view, targets, stale_power_);
+    table_.reset(view, targets, stale_power_);
     for (const auto& [u, under] : by_util_) {
       if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
-      if (costly_overload_test()) table_.erase(under);
+      table_.erase(under);
       if (const auto it = std::lower_bound(targets.begin(), targets.end(), under); it != targets.end() && *it == under) {
         targets.erase(it);
       }
@@ -209,9 +210,6 @@ class MigrationPolicy : public ConsolidationPolicy {
  protected:
   virtual std::int32_t history_steps() const { return 1; }
   virtual bool is_overloaded(const DcView& view, std::int32_t h) const = 0;
-  // Whether overloaded_with is costly enough for find_host to test the
-  // cheapest candidates first (IQR/MAD) rather than each new best in host order.
-  virtual bool costly_overload_test() const { return false; }
   // is_overloaded(h) if v were added to h (v is on no host in the view).
   virtual bool overloaded_with(DcView& view, std::int32_t h, std::int32_t v) const {
     view.add(v, h);
@@ -300,34 +298,21 @@ class MigrationPolicy : public ConsolidationPolicy {
 
   // Power-aware best fit: least power increase among suitable hosts that the
   // VM would not overload (a host running nothing is not checked, as in CloudSim).
-  // Candidates: the hosts of `a` and of `b` (both sorted), in host order,
-  // merged here rather than copied into one list for every VM.
-  // The answer is the suitable, not overloaded host with the least increase,
-  // the lowest index among equals. Where the overload test is costly
-  // (IQR/MAD: order statistics of 30 samples), every candidate's increase is
-  // computed first and only the cheapest untested one is tested, until one
-  // passes: same host as testing in host order, fewer tests. There `a` is
-  // read from table_, which decide keeps equal to it (hosts in `a` are never
-  // excluded: decide leaves excluded hosts out of both lists).
+  // Candidates: the hosts of `a` and of `b` (both sorted). The answer is the
+  // suitable, not overloaded host with the least increase, the lowest index
+  // among equals (CloudSim's scan in host order with a strict less-than).
+  // Every candidate's increase is computed first, side by side (table_), and
+  // only the cheapest untested one is tested, until one passes: the same host
+  // as testing in host order, with fewer tests, and for every detector (THR
+  // and LR too, whose tests are cheap: scanning the hosts one power curve at
+  // a time made their days 9-37% longer). `a` is read from table_, which
+  // decide keeps equal to it (hosts in `a` are never excluded: decide leaves
+  // excluded hosts out of both lists).
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
                          const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) const {
+    assert(table_.size() == a.size());  // table_ holds `a`
+    (void)a;
     const bool stale = !stale_power_.empty();
-    if (!costly_overload_test()) {
-      // THR, LR: a cheap test, so test each host in host order that would win.
-      std::int32_t best = -1;
-      double best_diff = 0;
-      std::size_t i = 0, j = 0;
-      while (i < a.size() || j < b.size()) {
-        const std::int32_t h = j == b.size() || (i < a.size() && a[i] < b[j]) ? a[i++] : b[j++];
-        if (excluded[ix(h)] || !view.suitable(v, h)) continue;
-        const double diff = view.power_with(h, v) - (stale ? stale_power_[ix(h)] : view.power_now(h));
-        if (best >= 0 && !(diff < best_diff)) continue;
-        if (view.demand(h) != 0 && overloaded_with(view, h, v)) continue;
-        best = h;
-        best_diff = diff;
-      }
-      return best;
-    }
     // The increases of every candidate (table_ mirrors `a`), then the
     // cheapest untested one is tested until one passes; a tested candidate
     // is set to infinity, which no power increase reaches. The hosts of `b`
@@ -478,7 +463,6 @@ class Spread final : public MigrationPolicy {
 
  protected:
   std::int32_t history_steps() const override { return 30; }  // PowerVm.HISTORY_LENGTH
-  bool costly_overload_test() const override { return true; }
   bool overloaded_at_creation(double u) const override { return u > 0.7; }
   bool is_overloaded(const DcView& view, std::int32_t h) const override {
     double data[32];
