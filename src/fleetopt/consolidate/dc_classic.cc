@@ -305,7 +305,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   // only the cheapest untested one is tested, until one passes: the same host
   // as testing in host order, with fewer tests, and for every detector (THR
   // and LR too, whose tests are cheap: scanning the hosts one power curve at
-  // a time made their days 9-37% longer). `a` is read from table_, which
+  // a time made their days up to 1.4x as long). `a` is read from table_, which
   // decide keeps equal to it (hosts in `a` are never excluded: decide leaves
   // excluded hosts out of both lists).
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
