@@ -31,7 +31,6 @@
 // host that received VMs from an overloaded host is not drained in the same
 // round (drain_just_filled_hosts: CloudSim may move a VM twice).
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -110,7 +109,8 @@ class MigrationPolicy : public ConsolidationPolicy {
     // offer the same power increase per host type (their baseline is P(0) in
     // both modes: a host emptied this round is an excluded overloaded one),
     // so only the first empty host of each type can win the strict-less
-    // comparison in host order. `occupied` stays sorted.
+    // comparison in host order. The occupied hosts are table_'s candidates
+    // (a host that takes its first VM joins them); the empties are passed apart.
     std::vector<std::int32_t> occupied, empties;
     for (std::int32_t h = 0; h < hosts; ++h) {
       // Excluded here are the overloaded hosts, a set fixed for these moves.
@@ -129,15 +129,12 @@ class MigrationPolicy : public ConsolidationPolicy {
         if (std::int32_t h = next_empty(t); h < hosts) empties.push_back(h);
       }
       std::sort(empties.begin(), empties.end());
-      std::int32_t h = find_host(view, v, excluded_place, occupied, empties);
+      std::int32_t h = find_host(view, v, excluded_place, empties);
       if (h < 0) {
         view.add(v, state.host_of(v));  // stays where it is
         continue;
       }
-      if (view.vms_on(h).empty()) {
-        occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), h), h);
-        table_.insert(view, h);
-      }
+      if (view.vms_on(h).empty()) table_.insert(view, h);
       view.add(v, h);
       moves.push_back({v, h, 0});
       if (!q.drain_just_filled_hosts) excluded_under[ix(h)] = 1;
@@ -160,9 +157,9 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (const double u = state.host_util(h); u < 1) by_util_.emplace_back(u, h);
     }
     std::sort(by_util_.begin(), by_util_.end());
-    // The running hosts that may still take VMs (sorted; a host leaves when
-    // it is tried as under-utilised): on average a third of the running
-    // hosts are excluded, and every search would check them again.
+    // The running hosts that may still take VMs are table_'s candidates (a
+    // host leaves when it is tried as under-utilised): on average a third of
+    // the running hosts are excluded, and every search would check them again.
     std::vector<std::int32_t> targets;
     for (std::int32_t h : running) {
       if (!excluded_place[ix(h)]) targets.push_back(h);
@@ -173,9 +170,6 @@ class MigrationPolicy : public ConsolidationPolicy {
       if (excluded_under[ix(under)]) continue;
       excluded_under[ix(under)] = excluded_place[ix(under)] = 1;
       table_.erase(under);
-      if (const auto it = std::lower_bound(targets.begin(), targets.end(), under); it != targets.end() && *it == under) {
-        targets.erase(it);
-      }
       vms = view.vms_on(under);
       if (vms.empty()) continue;
       std::stable_sort(vms.begin(), vms.end(),
@@ -184,7 +178,7 @@ class MigrationPolicy : public ConsolidationPolicy {
       bool all = true;
       for (std::int32_t v : vms) {
         view.remove(v);
-        std::int32_t h = find_host(view, v, excluded_place, targets, {});
+        std::int32_t h = find_host(view, v, excluded_place, {});
         if (h < 0) {
           view.add(v, under);
           all = false;
@@ -298,22 +292,19 @@ class MigrationPolicy : public ConsolidationPolicy {
 
   // Power-aware best fit: least power increase among suitable hosts that the
   // VM would not overload (a host running nothing is not checked, as in CloudSim).
-  // Candidates: the hosts of `a` and of `b` (both sorted). The answer is the
+  // Candidates: table_'s live entries and the hosts of `b`. The answer is the
   // suitable, not overloaded host with the least increase, the lowest index
   // among equals (CloudSim's scan in host order with a strict less-than).
   // Every candidate's increase is computed first, side by side (table_), and
   // only the cheapest untested one is tested, until one passes: the same host
   // as testing in host order, with fewer tests, and for every detector (THR
   // and LR too, whose tests are cheap: scanning the hosts one power curve at
-  // a time made their days up to 1.4x as long). `a` is read from table_, which
-  // decide keeps equal to it (hosts in `a` are never excluded: decide leaves
-  // excluded hosts out of both lists).
+  // a time made their days up to 1.4x as long). decide keeps excluded hosts
+  // out of table_ (and `b` checks `excluded`).
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
-                         const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) const {
-    assert(table_.size() == a.size());  // table_ holds `a`
-    (void)a;
+                         const std::vector<std::int32_t>& b) const {
     const bool stale = !stale_power_.empty();
-    // The increases of every candidate (table_ mirrors `a`), then the
+    // The increases of every candidate in table_, then the
     // cheapest untested one is tested until one passes; a tested candidate
     // is set to infinity, which no power increase reaches. The hosts of `b`
     // (at most one empty host per host type) are reckoned apart.
@@ -389,8 +380,8 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<std::int32_t> rows_;
   std::vector<double> sub_corr_;
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
-  // IQR/MAD: the candidates of this phase of the round (find_host's `a`)
-  // with what the host search reads of each, and b's hosts' increases.
+  // The candidates of this phase of the round with what the host search
+  // reads of each, and b's hosts' increases.
   mutable CandidateTable table_;
   mutable std::vector<std::pair<double, std::int32_t>> side_;
   static constexpr std::size_t kBlock = 8;
