@@ -481,7 +481,6 @@ class Spread final : public MigrationPolicy {
     double data[32];
     const std::int32_t n = view.history_available();
     const double* hist = view.history_row(h);
-    for (std::int32_t i = 0; i < n; ++i) data[i] = hist[i] + w.scaled[i];
     // The band applies where the sum keeps the host's n samples (no zero
     // tail to trim) and the spread rule, not the 0.7 fallback, decides.
     double own = 0;
@@ -490,6 +489,11 @@ class Spread final : public MigrationPolicy {
       if (util > 1 - safety_ * (own - r) + 1e-9) return true;
       if (util <= 1 - safety_ * (own + r) - 1e-9) return false;
     }
+    if (n >= 12 && hist[n - 1] + w.scaled[n - 1] != 0) {  // no zero tail: the sums sorted as they are formed
+      sort_small_sum(data, hist, w.scaled, n);
+      return overloaded_sorted(data, n, util);
+    }
+    for (std::int32_t i = 0; i < n; ++i) data[i] = hist[i] + w.scaled[i];
     return overloaded(data, n, util);
   }
 
@@ -562,6 +566,18 @@ class Spread final : public MigrationPolicy {
     // (A range test first, spread <= range, spared 3% of the sorts and cost
     // more than it saved: a chain of 30 dependent min/max.)
     sort_small(data, n);
+    return overloaded_sorted(data, n, util);
+  }
+
+  // data: n >= 12 samples sorted, then +infinity.
+  bool overloaded_sorted(const double (&data)[32], std::int32_t n, double util) const {
+    if (!iqr_ && safety_ > 0) {
+      // util > 1 - safety x MAD, settled by counting where MAD is clearly
+      // above or below (1 - util) / safety: a margin of 1e-9 in
+      // utilisation, far above rounding, keeps every answer the same.
+      const double lo = (1 - util - 1e-9) / safety_, hi = (1 - util + 1e-9) / safety_;
+      if (const int side = compare_mad_of_sorted(data, n, lo, hi); side != 0) return side > 0;
+    }
     return util > 1 - safety_ * spread_of_sorted(data, n);
   }
 

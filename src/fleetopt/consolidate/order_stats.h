@@ -8,6 +8,8 @@
 #include <limits>
 #include <utility>
 
+#include "fleetopt/consolidate/cpu_features.h"
+
 namespace fleetopt::consolidate {
 
 // The median of sorted x[0..n) (mean of the middle two for even n), n >= 1.
@@ -60,6 +62,21 @@ struct DeviationRuns {
   }
 };
 
+// How many of x[0..32) lie within lo, and within hi, of med.
+inline void count_deviations(const double* x, double med, double lo, double hi, std::int32_t& within_lo,
+                             std::int32_t& within_hi) {
+  for (std::int32_t i = 0; i < 32; ++i) {
+    const double dev = std::abs(x[i] - med);  // +infinity for the padding
+    within_lo += dev <= lo ? 1 : 0;
+    within_hi += dev <= hi ? 1 : 0;
+  }
+}
+#if FLEETOPT_X86_AVX2
+// The same four at a time (small_sort_avx2.cc).
+void count_deviations_avx2(const double* x, double med, double lo, double hi, std::int32_t& within_lo,
+                           std::int32_t& within_hi);
+#endif
+
 }  // namespace detail
 
 // MathUtil.mad: the median of |x_i - median(x)| over sorted x[0..n), n >= 1.
@@ -72,6 +89,34 @@ inline double median_abs_deviation_of_sorted(const double* x, std::int32_t n) {
   const detail::DeviationRuns runs{x, med, split, n - split};
   const auto [lower, upper] = runs.kth_and_previous(n / 2 + 1);  // one search for both middle deviations
   return n % 2 == 1 ? upper : 0.5 * (lower + upper);
+}
+
+// How MathUtil.mad of a sorted sample compares with the band (lo, hi]
+// (lo <= hi): -1 if it is <= lo, +1 if it is > hi, 0 if the counts below
+// cannot tell (it may lie in the band). x: sort_small's output, the n
+// sorted values (n >= 1) then +infinity. The k-th smallest deviation is
+// <= tau exactly when at least k deviations are: two branch-free counts
+// over the 32 slots settle most comparisons without the search for the
+// middle deviations (whose branches the processor cannot predict). The
+// deviations are the same IEEE values the search reads (|x - med| rounds
+// as med - x does), and the mean of the middle two lies between them, so
+// the answer is never wrong.
+inline int compare_mad_of_sorted(const double (&x)[32], std::int32_t n, double lo, double hi) {
+  const double med = median_of_sorted(x, n);
+  std::int32_t within_lo = 0, within_hi = 0;
+#if FLEETOPT_X86_AVX2
+  if (detail::cpu_has_avx2()) {
+    detail::count_deviations_avx2(x, med, lo, hi, within_lo, within_hi);
+  } else {
+    detail::count_deviations(x, med, lo, hi, within_lo, within_hi);
+  }
+#else
+  detail::count_deviations(x, med, lo, hi, within_lo, within_hi);
+#endif
+  const std::int32_t lower = (n + 1) / 2, upper = n / 2 + 1;  // the middle deviations' ranks (1-based)
+  if (within_lo >= upper) return -1;
+  if (within_hi < lower) return 1;
+  return 0;
 }
 
 }  // namespace fleetopt::consolidate

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fleetopt/consolidate/small_sort.h"
 #include "fleetopt/core/rng.h"
 
 namespace fleetopt::consolidate {
@@ -41,6 +42,72 @@ TEST(OrderStats, MedianAbsoluteDeviationEqualsSortingTheDeviations) {
       ASSERT_EQ(median_abs_deviation_of_sorted(sorted.data(), n), reference_mad(x)) << "n=" << n << " trial=" << trial;
     }
   }
+}
+
+// compare_mad_of_sorted never contradicts the exact MAD (at a band around
+// it, touching it, or far from it), and it settles every band that does not
+// overlap the two middle deviations: it is not a test that gives up.
+TEST(OrderStats, MadComparisonAgreesWithTheExactValue) {
+  Rng rng(5);
+  std::int64_t settled = 0, bands = 0;
+  for (std::int32_t n = 1; n <= 32; ++n) {
+    for (int trial = 0; trial < 300; ++trial) {
+      double x[32];
+      std::vector<double> values;
+      for (std::int32_t i = 0; i < n; ++i) {
+        x[i] = trial % 2 == 0 ? static_cast<double>(rng.below(12)) / 100 : rng.uniform(0, 1);
+        values.push_back(x[i]);
+      }
+      sort_small(x, n);
+      const double mad = median_abs_deviation_of_sorted(x, n);
+      ASSERT_EQ(mad, reference_mad(values));
+      // The middle deviations, ranks (n + 1) / 2 and n / 2 + 1 (1-based).
+      const double med = median_of_sorted(x, n);
+      std::vector<double> dev;
+      for (double v : values) dev.push_back(std::abs(v - med));
+      std::sort(dev.begin(), dev.end());
+      const double lower = dev[static_cast<std::size_t>((n + 1) / 2 - 1)], upper = dev[static_cast<std::size_t>(n / 2)];
+      const double width = rng.uniform(0, 0.05);
+      const double below = std::nextafter(mad, -1.0), above = std::nextafter(mad, 2.0);
+      for (const double lo : {mad - 0.1, mad - width, below, mad, above, mad + width, lower, upper}) {
+        for (const double hi : {lo, lo + width, lo + 0.1}) {
+          const int side = compare_mad_of_sorted(x, n, lo, hi);
+          const int expected = upper <= lo ? -1 : (lower > hi ? 1 : 0);
+          ASSERT_EQ(side, expected) << "n=" << n << " trial=" << trial << " lo=" << lo << " hi=" << hi;
+          if (side < 0) {
+            ASSERT_LE(mad, lo);
+          }
+          if (side > 0) {
+            ASSERT_GT(mad, hi);
+          }
+          settled += side != 0 ? 1 : 0;
+          ++bands;
+        }
+      }
+    }
+  }
+  EXPECT_GT(settled, bands / 2);
+}
+
+TEST(OrderStats, PortableDeviationCountsEqualTheAvx2Ones) {
+#if FLEETOPT_X86_AVX2
+  if (!detail::cpu_has_avx2()) GTEST_SKIP() << "this processor has no AVX2";
+  Rng rng(9);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const auto n = static_cast<std::int32_t>(1 + rng.below(32));
+    double x[32];
+    for (std::int32_t i = 0; i < n; ++i) x[i] = static_cast<double>(rng.below(20)) / 100;
+    sort_small(x, n);
+    const double med = median_of_sorted(x, n), lo = rng.uniform(0, 0.1), hi = lo + rng.uniform(0, 0.05);
+    std::int32_t a_lo = 0, a_hi = 0, b_lo = 0, b_hi = 0;
+    detail::count_deviations(x, med, lo, hi, a_lo, a_hi);
+    detail::count_deviations_avx2(x, med, lo, hi, b_lo, b_hi);
+    ASSERT_EQ(a_lo, b_lo);
+    ASSERT_EQ(a_hi, b_hi);
+  }
+#else
+  GTEST_SKIP() << "not an x86-64 build";
+#endif
 }
 
 TEST(OrderStats, HandWorkedValues) {

@@ -64,6 +64,9 @@ inline void run_network(double* x, std::index_sequence<I...>) {
 #if FLEETOPT_SMALL_SORT_AVX2
 // small_sort_avx2.cc: the same sort in AVX2 registers, ~3x faster.
 void sort32_avx2(double* x);
+// out = a + b over [0, n), +infinity after, sorted: the sums formed in the
+// registers the sort starts from (a and b are read only below n).
+void sort32_sum_avx2(const double* a, const double* b, std::int32_t n, double* out);
 #endif
 
 }  // namespace detail
@@ -84,6 +87,19 @@ inline void sort_small(double (&x)[32], std::int32_t n) {
     return;
   }
 #endif
+  sort_small_network(x, n);
+}
+
+// x = the sorted a[i] + b[i] for i in [0, n), then +infinity (n <= 32):
+// sort_small of the sums, with a and b read only below n.
+inline void sort_small_sum(double (&x)[32], const double* a, const double* b, std::int32_t n) {
+#if FLEETOPT_SMALL_SORT_AVX2
+  if (detail::cpu_has_avx2()) {
+    detail::sort32_sum_avx2(a, b, n, x);
+    return;
+  }
+#endif
+  for (std::int32_t i = 0; i < n; ++i) x[i] = a[i] + b[i];
   sort_small_network(x, n);
 }
 

@@ -12,9 +12,12 @@
 // Compiled for AVX2 only in this function; sort_small calls it only where
 // the processor has AVX2.
 #include "fleetopt/consolidate/small_sort.h"
+#include "fleetopt/consolidate/order_stats.h"
 
 #if FLEETOPT_SMALL_SORT_AVX2
 #include <immintrin.h>
+
+#include <limits>
 
 namespace fleetopt::consolidate::detail {
 namespace {
@@ -81,12 +84,8 @@ FLEETOPT_AVX2 void merge(__m256d* r) {
 
 #undef FLEETOPT_AVX2
 
-}  // namespace
-
-__attribute__((target("avx2"))) void sort32_avx2(double* x) {
-  __m256d r[8];
-  #pragma GCC unroll 32
-  for (int a = 0; a < 8; ++a) r[a] = _mm256_loadu_pd(x + 4 * a);
+// The network on r, ascending from r[0] lane 0 to r[7] lane 3.
+__attribute__((target("avx2"), always_inline)) inline void sort_registers(__m256d (&r)[8]) {
   // Each column (lane) across the eight registers: an optimal 8-input
   // network, 19 compare-exchanges.
   constexpr int kNetwork[19][2] = {{0, 2}, {1, 3}, {4, 6}, {5, 7}, {0, 4}, {1, 5}, {2, 6},
@@ -103,7 +102,53 @@ __attribute__((target("avx2"))) void sort32_avx2(double* x) {
   merge<4>(s + 4);  // runs 2 and 3
   merge<8>(s);  // the two runs of 16
   #pragma GCC unroll 32
-  for (int a = 0; a < 8; ++a) _mm256_storeu_pd(x + 4 * a, s[a]);
+  for (int a = 0; a < 8; ++a) r[a] = s[a];
+}
+
+}  // namespace
+
+__attribute__((target("avx2"))) void sort32_avx2(double* x) {
+  __m256d r[8];
+  #pragma GCC unroll 32
+  for (int a = 0; a < 8; ++a) r[a] = _mm256_loadu_pd(x + 4 * a);
+  sort_registers(r);
+  #pragma GCC unroll 32
+  for (int a = 0; a < 8; ++a) _mm256_storeu_pd(x + 4 * a, r[a]);
+}
+
+__attribute__((target("avx2"))) void sort32_sum_avx2(const double* a, const double* b, std::int32_t n, double* out) {
+  const __m256d inf = _mm256_set1_pd(std::numeric_limits<double>::infinity());
+  const __m256i count = _mm256_set1_epi64x(n);
+  __m256d r[8];
+  #pragma GCC unroll 32
+  for (int k = 0; k < 8; ++k) {
+    // Lanes at or past n are neither read (masked loads do not fault) nor kept.
+    const __m256i in = _mm256_cmpgt_epi64(count, _mm256_setr_epi64x(4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3));
+    const __m256d sum = _mm256_add_pd(_mm256_maskload_pd(a + 4 * k, in), _mm256_maskload_pd(b + 4 * k, in));
+    r[k] = _mm256_blendv_pd(inf, sum, _mm256_castsi256_pd(in));
+  }
+  sort_registers(r);
+  #pragma GCC unroll 32
+  for (int k = 0; k < 8; ++k) _mm256_storeu_pd(out + 4 * k, r[k]);
+}
+
+__attribute__((target("avx2"))) void count_deviations_avx2(const double* x, double med, double lo, double hi,
+                                                            std::int32_t& within_lo, std::int32_t& within_hi) {
+  const __m256d m = _mm256_set1_pd(med), l = _mm256_set1_pd(lo), h = _mm256_set1_pd(hi),
+                sign = _mm256_set1_pd(-0.0);
+  __m256i count_lo = _mm256_setzero_si256(), count_hi = _mm256_setzero_si256();
+  #pragma GCC unroll 8
+  for (int a = 0; a < 8; ++a) {
+    const __m256d dev = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_loadu_pd(x + 4 * a), m));  // |x - med|
+    // A true comparison is all ones, -1 as an integer: subtracting counts it.
+    count_lo = _mm256_sub_epi64(count_lo, _mm256_castpd_si256(_mm256_cmp_pd(dev, l, _CMP_LE_OQ)));
+    count_hi = _mm256_sub_epi64(count_hi, _mm256_castpd_si256(_mm256_cmp_pd(dev, h, _CMP_LE_OQ)));
+  }
+  alignas(32) std::int64_t lanes_lo[4], lanes_hi[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes_lo), count_lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes_hi), count_hi);
+  within_lo = static_cast<std::int32_t>(lanes_lo[0] + lanes_lo[1] + lanes_lo[2] + lanes_lo[3]);
+  within_hi = static_cast<std::int32_t>(lanes_hi[0] + lanes_hi[1] + lanes_hi[2] + lanes_hi[3]);
 }
 
 bool cpu_has_avx2() {

@@ -44,5 +44,26 @@ TEST(SmallSort, Avx2NetworkSortsLikeStdSort) {
 }
 #endif
 
+// sort_small_sum sorts the sums, reading each input only below n (the
+// inputs are exactly n long here, so a read past them is AddressSanitizer's).
+TEST(SmallSort, SumOfTwoSeriesSortsLikeStdSortOfTheSums) {
+  Rng rng(4);
+  for (std::int32_t n = 0; n <= 32; ++n) {
+    for (int trial = 0; trial < 100; ++trial) {
+      std::vector<double> a(static_cast<std::size_t>(n)), b(static_cast<std::size_t>(n)), expected;
+      for (std::int32_t i = 0; i < n; ++i) {
+        a[static_cast<std::size_t>(i)] = static_cast<double>(rng.below(30)) / 100;
+        b[static_cast<std::size_t>(i)] = trial % 2 == 0 ? 0.0 : rng.uniform(0, 0.3);
+        expected.push_back(a[static_cast<std::size_t>(i)] + b[static_cast<std::size_t>(i)]);
+      }
+      std::sort(expected.begin(), expected.end());
+      double x[32];
+      sort_small_sum(x, a.data(), b.data(), n);
+      ASSERT_EQ(std::vector<double>(x, x + n), expected) << "n=" << n << " trial=" << trial;
+      for (std::int32_t i = n; i < 32; ++i) ASSERT_EQ(x[i], std::numeric_limits<double>::infinity());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fleetopt::consolidate
