@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "fleetopt/consolidate/dc_integrate.h"
 #include "fleetopt/consolidate/dc_policies.h"
 #include "fleetopt/core/error.h"
 #include "fleetopt/core/slot_list.h"
@@ -183,19 +185,14 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
   m.vms_not_created = not_created;
   m.policy = policy.name();
   m.vms = vms;
-  double energy_j = 0, active_time = 0, violation_time = 0, lost = 0, demanded = 0;
+  double lost = 0, demanded = 0;
   std::vector<DcMove> moves;
-  std::vector<double> start_demand(static_cast<std::size_t>(hosts)), start_capped(static_cast<std::size_t>(hosts)),
-      leaving_mips(static_cast<std::size_t>(hosts), 0),
-      leaving_ram(static_cast<std::size_t>(hosts), 0), incoming_ram(static_cast<std::size_t>(hosts), 0);
-  std::vector<std::int32_t> start_count(static_cast<std::size_t>(hosts));
+  std::vector<double> leaving_mips(static_cast<std::size_t>(hosts), 0), leaving_ram(static_cast<std::size_t>(hosts), 0),
+      incoming_ram(static_cast<std::size_t>(hosts), 0);
   std::vector<char> moved(static_cast<std::size_t>(vms), 0);
   std::vector<std::int32_t> touched;
-  // (host, time, change in demanded MIPS, change in VM count, change in
-  // demand capped at one core per VM)
-  std::vector<std::tuple<std::int32_t, double, double, std::int32_t, double>> events, sorted_events;
-  std::vector<std::size_t> event_start(static_cast<std::size_t>(hosts) + 1),
-      event_fill(static_cast<std::size_t>(hosts));
+  // A second core integrates each step while the policy decides the next.
+  StepIntegrator integrator(setup, q, std::thread::hardware_concurrency() > 1);
   // CloudSim's clock: ticks at 300.1 s ... 86,100.1 s decide; metrics run
   // from the first tick to the last.
   const std::int32_t first_tick = q.cloudsim_clock ? 1 : 0;
@@ -217,13 +214,18 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       }
     }
     const bool counted = k >= first_tick && k <= last_counted;
+    StepRecord& record = integrator.next();
+    record.counted = counted;
+    record.start_demand.resize(static_cast<std::size_t>(hosts));
+    record.start_capped.resize(static_cast<std::size_t>(hosts));
+    record.start_count.resize(static_cast<std::size_t>(hosts));
     for (std::int32_t h = 0; h < hosts; ++h) {
       const double core = setup.host(h).core_mips;
       double capped = 0;
       for (std::int32_t v : state.vms_on(h)) capped += std::min(state.demand(v), core);
-      start_demand[static_cast<std::size_t>(h)] = state.host_demand(h);
-      start_capped[static_cast<std::size_t>(h)] = capped;
-      start_count[static_cast<std::size_t>(h)] = static_cast<std::int32_t>(state.vms_on(h).size());
+      record.start_demand[static_cast<std::size_t>(h)] = state.host_demand(h);
+      record.start_capped[static_cast<std::size_t>(h)] = capped;
+      record.start_count[static_cast<std::size_t>(h)] = static_cast<std::int32_t>(state.vms_on(h).size());
     }
     if (counted) {
       for (std::int32_t v = 0; v < vms; ++v) demanded += state.demand(v) * T;
@@ -231,6 +233,7 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
     moves.clear();
     if (k >= first_tick) policy.decide(state, moves);
     std::stable_sort(moves.begin(), moves.end(), [](const DcMove& a, const DcMove& b) { return a.stage < b.stage; });
+    std::vector<StepEvent>& events = record.events;
     events.clear();
     std::fill(moved.begin(), moved.end(), 0);
     double stage_start = 0, stage_end = 0;
@@ -297,57 +300,13 @@ DcMetrics simulate_consolidation(const DcSetup& setup, ConsolidationPolicy& poli
       state.move(v, to);
     }
     end_stage();
-    // Integrate power and SLA over the step, host by host: events in tuple
-    // order (host first), by a counting pass over hosts and a sort of each
-    // host's few events -- the same order as sorting them all, cheaper.
-    std::fill(event_start.begin(), event_start.end(), 0);
-    for (const auto& ev : events) ++event_start[static_cast<std::size_t>(std::get<0>(ev)) + 1];
-    for (std::size_t h = 1; h < event_start.size(); ++h) event_start[h] += event_start[h - 1];
-    sorted_events.resize(events.size());
-    std::copy(event_start.begin(), event_start.end() - 1, event_fill.begin());
-    for (const auto& ev : events) sorted_events[event_fill[static_cast<std::size_t>(std::get<0>(ev))]++] = ev;
-    for (std::size_t h = 0; h + 1 < event_start.size(); ++h) {
-      if (event_start[h + 1] - event_start[h] > 1) {
-        std::sort(sorted_events.begin() + static_cast<std::ptrdiff_t>(event_start[h]),
-                  sorted_events.begin() + static_cast<std::ptrdiff_t>(event_start[h + 1]));
-      }
-    }
-    events.swap(sorted_events);
-    if (!counted) continue;
-    const double active_before = active_time;
-    std::size_t e = 0;
-    for (std::int32_t h = 0; h < hosts; ++h) {
-      const DcHostType& t = setup.host(h);
-      double req = start_demand[static_cast<std::size_t>(h)];
-      double capped = start_capped[static_cast<std::size_t>(h)];
-      std::int32_t count = start_count[static_cast<std::size_t>(h)];
-      double prev = 0;
-      // A VM gets at most one core (CloudSim caps each virtual PE at a
-      // physical PE), and the host at most its MIPS; anything less than the
-      // demand is an SLA violation of the host.
-      auto integrate = [&](double until) {
-        double dur = until - prev;
-        if (dur <= 0 || count <= 0) return;
-        double allocated = std::min(capped, t.mips());
-        if (q.zero_utilisation_off && allocated <= 1e-9) return;
-        active_time += dur;
-        energy_j += t.power->at(allocated / t.mips()) * dur;
-        if (req > allocated * (1 + 1e-9) + 1e-9) violation_time += dur;
-      };
-      while (e < events.size() && std::get<0>(events[e]) == h) {
-        integrate(std::get<1>(events[e]));
-        prev = std::max(prev, std::get<1>(events[e]));
-        req += std::get<2>(events[e]);
-        count += std::get<3>(events[e]);
-        capped += std::get<4>(events[e]);
-        ++e;
-      }
-      integrate(T);
-    }
-    m.active_hosts.push_back((active_time - active_before) / T);
+    integrator.submit();
   }
+  StepTotals totals = integrator.finish();
+  const double energy_j = totals.energy_j, active_time = totals.active_time;
+  m.active_hosts = std::move(totals.active_hosts);
   m.energy_kwh = energy_j / 3.6e6;
-  m.slatah = active_time > 0 ? violation_time / active_time : 0;
+  m.slatah = active_time > 0 ? totals.violation_time / active_time : 0;
   m.pdm = demanded > 0 ? lost / demanded : 0;
   m.slav = m.slatah * m.pdm;
   const std::int32_t counted_steps = std::max(0, last_counted - first_tick + 1);
