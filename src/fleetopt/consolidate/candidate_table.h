@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "fleetopt/consolidate/cpu_features.h"
@@ -67,6 +68,9 @@ class CandidateTable {
   void increases(const DcView& view, std::int32_t v, std::vector<double>& out, std::size_t pad);
 
   std::size_t size() const { return host_.size(); }
+  // Whether entry p is still a candidate (not erased). Unlike increases, it
+  // needs no catching up with the view.
+  bool live(std::size_t p) const { return cap_[p] != -std::numeric_limits<double>::infinity(); }
   std::int32_t host(std::size_t p) const { return host_[p]; }
 
  private:

@@ -304,6 +304,7 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::int32_t find_host(DcView& view, std::int32_t v, const std::vector<char>& excluded,
                          const std::vector<std::int32_t>& b) const {
     const bool stale = !stale_power_.empty();
+    if (!stale && view.state().demand(v) == 0) return find_host_for_idle(view, v, excluded, b);
     // The increases of every candidate in table_, then the
     // cheapest untested one is tested until one passes; a tested candidate
     // is set to infinity, which no power increase reaches. The hosts of `b`
@@ -360,6 +361,31 @@ class MigrationPolicy : public ConsolidationPolicy {
         block_min[k / kBlock] = least_of_block(k / kBlock);
       }
     }
+  }
+
+  // find_host for a VM that demands no CPU now (a fifth of MU's searches:
+  // it takes the idle VMs first), with the baseline the hosts' current
+  // power: its power increase is exactly 0 on every suitable candidate
+  // (the same expression of the same demand as the baseline), so the answer
+  // is the lowest suitable candidate it would not overload, tested in host
+  // order without computing the increases.
+  std::int32_t find_host_for_idle(DcView& view, std::int32_t v, const std::vector<char>& excluded,
+                                  const std::vector<std::int32_t>& b) const {
+    const auto passes = [&](std::int32_t h) {
+      return view.suitable(v, h) && (view.demand(h) == 0 || !overloaded_with(view, h, v));
+    };
+    std::size_t j = 0;  // b's hosts (sorted) merged in host order
+    for (std::size_t p = 0; p < table_.size(); ++p) {
+      const std::int32_t h = table_.host(p);
+      for (; j < b.size() && b[j] < h; ++j) {
+        if (!excluded[ix(b[j])] && passes(b[j])) return b[j];
+      }
+      if (table_.live(p) && passes(h)) return h;
+    }
+    for (; j < b.size(); ++j) {
+      if (!excluded[ix(b[j])] && passes(b[j])) return b[j];
+    }
+    return -1;
   }
 
   std::unique_ptr<DcView> view_;  // this step's, kept for its storage
