@@ -516,6 +516,11 @@ class Spread final : public MigrationPolicy {
       if (util <= 1 - safety_ * (own + r) - 1e-9) return false;
     }
     if (n >= 12 && hist[n - 1] + w.scaled[n - 1] != 0) {  // no zero tail: the sums sorted as they are formed
+      if (!iqr_ && safety_ > 0) {  // and, for MAD, counted in the same registers
+        const auto [lo, hi] = mad_band(util);
+        if (const int side = compare_mad_of_sum(data, hist, w.scaled, n, lo, hi); side != 0) return side > 0;
+        return util > 1 - safety_ * spread_of_sorted(data, n);
+      }
       sort_small_sum(data, hist, w.scaled, n);
       return overloaded_sorted(data, n, util);
     }
@@ -598,13 +603,17 @@ class Spread final : public MigrationPolicy {
   // data: n >= 12 samples sorted, then +infinity.
   bool overloaded_sorted(const double (&data)[32], std::int32_t n, double util) const {
     if (!iqr_ && safety_ > 0) {
-      // util > 1 - safety x MAD, settled by counting where MAD is clearly
-      // above or below (1 - util) / safety: a margin of 1e-9 in
-      // utilisation, far above rounding, keeps every answer the same.
-      const double lo = (1 - util - 1e-9) / safety_, hi = (1 - util + 1e-9) / safety_;
+      const auto [lo, hi] = mad_band(util);
       if (const int side = compare_mad_of_sorted(data, n, lo, hi); side != 0) return side > 0;
     }
     return util > 1 - safety_ * spread_of_sorted(data, n);
+  }
+
+  // util > 1 - safety x MAD (safety > 0) is settled by counting deviations
+  // where MAD is clearly above or below (1 - util) / safety: with a margin
+  // of 1e-9 in utilisation, far above rounding, every answer stays the same.
+  std::pair<double, double> mad_band(double util) const {
+    return {(1 - util - 1e-9) / safety_, (1 - util + 1e-9) / safety_};
   }
 
   double safety_;

@@ -31,11 +31,21 @@ void DcView::rebuild(const DcState& state) {
   hist_.assign(ix(s.num_hosts()) * ix(len_), 0);
   power_now_.assign(ix(s.num_hosts()), 0);
   revision_.assign(ix(s.num_hosts()), 0);
+  // What add() would leave, VM by VM in the state's order (the same sums),
+  // without its per-VM bookkeeping: the power once per host, no change log
+  // (it starts with the view), one revision per host (a new view id
+  // already tells the content apart from any earlier view's).
   for (std::int32_t h = 0; h < s.num_hosts(); ++h) {
+    for (std::int32_t v : state.vms_on(h)) {
+      host_of_[ix(v)] = h;
+      slot_list_insert(vms_on_[ix(h)], slot_, v);
+      demand_[ix(h)] += state.demand(v);
+      ram_[ix(h)] += s.vm(v).ram_mb;
+      shift(v, h, 1);
+    }
     update_power(h);
-    for (std::int32_t v : state.vms_on(h)) add(v, h);
   }
-  changed_.clear();  // the log starts with the view
+  changed_.clear();
 }
 
 void DcView::shift(std::int32_t v, std::int32_t h, double sign) {

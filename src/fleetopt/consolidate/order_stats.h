@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fleetopt/consolidate/cpu_features.h"
+#include "fleetopt/consolidate/small_sort.h"
 
 namespace fleetopt::consolidate {
 
@@ -71,7 +72,16 @@ inline void count_deviations(const double* x, double med, double lo, double hi, 
     within_hi += dev <= hi ? 1 : 0;
   }
 }
+// compare_mad_of_sorted's answer from those counts (n values).
+inline int mad_side_from_counts(std::int32_t n, std::int32_t within_lo, std::int32_t within_hi) {
+  const std::int32_t lower = (n + 1) / 2, upper = n / 2 + 1;  // the middle deviations' ranks (1-based)
+  if (within_lo >= upper) return -1;
+  if (within_hi < lower) return 1;
+  return 0;
+}
 #if FLEETOPT_X86_AVX2
+// The fused sort and counts of compare_mad_of_sum (small_sort_avx2.cc).
+int compare_mad_of_sum_avx2(const double* a, const double* b, std::int32_t n, double lo, double hi, double* out);
 // The same four at a time (small_sort_avx2.cc).
 void count_deviations_avx2(const double* x, double med, double lo, double hi, std::int32_t& within_lo,
                            std::int32_t& within_hi);
@@ -113,10 +123,18 @@ inline int compare_mad_of_sorted(const double (&x)[32], std::int32_t n, double l
 #else
   detail::count_deviations(x, med, lo, hi, within_lo, within_hi);
 #endif
-  const std::int32_t lower = (n + 1) / 2, upper = n / 2 + 1;  // the middle deviations' ranks (1-based)
-  if (within_lo >= upper) return -1;
-  if (within_hi < lower) return 1;
-  return 0;
+  return detail::mad_side_from_counts(n, within_lo, within_hi);
+}
+
+// compare_mad_of_sorted of the sorted a[i] + b[i], i in [0, n) (n >= 1),
+// left in x (then +infinity) for the exact MAD where it answers 0.
+inline int compare_mad_of_sum(double (&x)[32], const double* a, const double* b, std::int32_t n, double lo,
+                              double hi) {
+#if FLEETOPT_X86_AVX2
+  if (detail::cpu_has_avx2()) return detail::compare_mad_of_sum_avx2(a, b, n, lo, hi, x);
+#endif
+  sort_small_sum(x, a, b, n);
+  return compare_mad_of_sorted(x, n, lo, hi);
 }
 
 }  // namespace fleetopt::consolidate

@@ -116,10 +116,13 @@ __attribute__((target("avx2"))) void sort32_avx2(double* x) {
   for (int a = 0; a < 8; ++a) _mm256_storeu_pd(x + 4 * a, r[a]);
 }
 
-__attribute__((target("avx2"))) void sort32_sum_avx2(const double* a, const double* b, std::int32_t n, double* out) {
+namespace {
+
+// r = the sorted a + b over [0, n), +infinity after, also stored to out.
+__attribute__((target("avx2"), always_inline)) inline void sorted_sum(const double* a, const double* b, std::int32_t n,
+                                                                      double* out, __m256d (&r)[8]) {
   const __m256d inf = _mm256_set1_pd(std::numeric_limits<double>::infinity());
   const __m256i count = _mm256_set1_epi64x(n);
-  __m256d r[8];
   #pragma GCC unroll 32
   for (int k = 0; k < 8; ++k) {
     // Lanes at or past n are neither read (masked loads do not fault) nor kept.
@@ -132,14 +135,16 @@ __attribute__((target("avx2"))) void sort32_sum_avx2(const double* a, const doub
   for (int k = 0; k < 8; ++k) _mm256_storeu_pd(out + 4 * k, r[k]);
 }
 
-__attribute__((target("avx2"))) void count_deviations_avx2(const double* x, double med, double lo, double hi,
-                                                            std::int32_t& within_lo, std::int32_t& within_hi) {
+// How many of the values in r lie within lo, and within hi, of med.
+__attribute__((target("avx2"), always_inline)) inline void count_within(const __m256d (&r)[8], double med, double lo,
+                                                                        double hi, std::int32_t& within_lo,
+                                                                        std::int32_t& within_hi) {
   const __m256d m = _mm256_set1_pd(med), l = _mm256_set1_pd(lo), h = _mm256_set1_pd(hi),
                 sign = _mm256_set1_pd(-0.0);
   __m256i count_lo = _mm256_setzero_si256(), count_hi = _mm256_setzero_si256();
   #pragma GCC unroll 8
-  for (int a = 0; a < 8; ++a) {
-    const __m256d dev = _mm256_andnot_pd(sign, _mm256_sub_pd(_mm256_loadu_pd(x + 4 * a), m));  // |x - med|
+  for (int k = 0; k < 8; ++k) {
+    const __m256d dev = _mm256_andnot_pd(sign, _mm256_sub_pd(r[k], m));  // |x - med|
     // A true comparison is all ones, -1 as an integer: subtracting counts it.
     count_lo = _mm256_sub_epi64(count_lo, _mm256_castpd_si256(_mm256_cmp_pd(dev, l, _CMP_LE_OQ)));
     count_hi = _mm256_sub_epi64(count_hi, _mm256_castpd_si256(_mm256_cmp_pd(dev, h, _CMP_LE_OQ)));
@@ -149,6 +154,30 @@ __attribute__((target("avx2"))) void count_deviations_avx2(const double* x, doub
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes_hi), count_hi);
   within_lo = static_cast<std::int32_t>(lanes_lo[0] + lanes_lo[1] + lanes_lo[2] + lanes_lo[3]);
   within_hi = static_cast<std::int32_t>(lanes_hi[0] + lanes_hi[1] + lanes_hi[2] + lanes_hi[3]);
+}
+
+}  // namespace
+
+__attribute__((target("avx2"))) void sort32_sum_avx2(const double* a, const double* b, std::int32_t n, double* out) {
+  __m256d r[8];
+  sorted_sum(a, b, n, out, r);
+}
+
+__attribute__((target("avx2"))) int compare_mad_of_sum_avx2(const double* a, const double* b, std::int32_t n,
+                                                             double lo, double hi, double* out) {
+  __m256d r[8];
+  sorted_sum(a, b, n, out, r);
+  std::int32_t within_lo = 0, within_hi = 0;
+  count_within(r, median_of_sorted(out, n), lo, hi, within_lo, within_hi);
+  return mad_side_from_counts(n, within_lo, within_hi);
+}
+
+__attribute__((target("avx2"))) void count_deviations_avx2(const double* x, double med, double lo, double hi,
+                                                            std::int32_t& within_lo, std::int32_t& within_hi) {
+  __m256d r[8];
+  #pragma GCC unroll 8
+  for (int k = 0; k < 8; ++k) r[k] = _mm256_loadu_pd(x + 4 * k);
+  count_within(r, med, lo, hi, within_lo, within_hi);
 }
 
 bool cpu_has_avx2() {
