@@ -53,7 +53,7 @@ StepTotals StepIntegrator::finish() {
     changed_.notify_all();
     worker_.join();
   }
-  return std::move(totals_);
+  return std::move(work_.totals);
 }
 
 void StepIntegrator::work() {
@@ -78,23 +78,24 @@ void StepIntegrator::integrate(StepRecord& r) {
   if (!r.counted) return;
   const std::int32_t hosts = setup_.num_hosts();
   const double T = setup_.step_seconds;
+  auto& [totals, sorted, event_start, event_fill] = work_;
   // Events in tuple order (host first), by a counting pass over hosts and a
   // sort of each host's few events -- the same order as sorting them all,
   // cheaper.
-  event_start_.assign(static_cast<std::size_t>(hosts) + 1, 0);
-  event_fill_.resize(static_cast<std::size_t>(hosts));
-  for (const auto& ev : r.events) ++event_start_[static_cast<std::size_t>(std::get<0>(ev)) + 1];
-  for (std::size_t h = 1; h < event_start_.size(); ++h) event_start_[h] += event_start_[h - 1];
-  sorted_.resize(r.events.size());
-  std::copy(event_start_.begin(), event_start_.end() - 1, event_fill_.begin());
-  for (const auto& ev : r.events) sorted_[event_fill_[static_cast<std::size_t>(std::get<0>(ev))]++] = ev;
-  for (std::size_t h = 0; h + 1 < event_start_.size(); ++h) {
-    if (event_start_[h + 1] - event_start_[h] > 1) {
-      std::sort(sorted_.begin() + static_cast<std::ptrdiff_t>(event_start_[h]),
-                sorted_.begin() + static_cast<std::ptrdiff_t>(event_start_[h + 1]));
+  event_start.assign(static_cast<std::size_t>(hosts) + 1, 0);
+  event_fill.resize(static_cast<std::size_t>(hosts));
+  for (const auto& ev : r.events) ++event_start[static_cast<std::size_t>(std::get<0>(ev)) + 1];
+  for (std::size_t h = 1; h < event_start.size(); ++h) event_start[h] += event_start[h - 1];
+  sorted.resize(r.events.size());
+  std::copy(event_start.begin(), event_start.end() - 1, event_fill.begin());
+  for (const auto& ev : r.events) sorted[event_fill[static_cast<std::size_t>(std::get<0>(ev))]++] = ev;
+  for (std::size_t h = 0; h + 1 < event_start.size(); ++h) {
+    if (event_start[h + 1] - event_start[h] > 1) {
+      std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(event_start[h]),
+                sorted.begin() + static_cast<std::ptrdiff_t>(event_start[h + 1]));
     }
   }
-  const double active_before = totals_.active_time;
+  const double active_before = totals.active_time;
   std::size_t e = 0;
   for (std::int32_t h = 0; h < hosts; ++h) {
     const DcHostType& t = setup_.host(h);
@@ -110,21 +111,21 @@ void StepIntegrator::integrate(StepRecord& r) {
       if (dur <= 0 || count <= 0) return;
       double allocated = std::min(capped, t.mips());
       if (quirks_.zero_utilisation_off && allocated <= 1e-9) return;
-      totals_.active_time += dur;
-      totals_.energy_j += t.power->at(allocated / t.mips()) * dur;
-      if (req > allocated * (1 + 1e-9) + 1e-9) totals_.violation_time += dur;
+      totals.active_time += dur;
+      totals.energy_j += t.power->at(allocated / t.mips()) * dur;
+      if (req > allocated * (1 + 1e-9) + 1e-9) totals.violation_time += dur;
     };
-    while (e < sorted_.size() && std::get<0>(sorted_[e]) == h) {
-      integrate_until(std::get<1>(sorted_[e]));
-      prev = std::max(prev, std::get<1>(sorted_[e]));
-      req += std::get<2>(sorted_[e]);
-      count += std::get<3>(sorted_[e]);
-      capped += std::get<4>(sorted_[e]);
+    while (e < sorted.size() && std::get<0>(sorted[e]) == h) {
+      integrate_until(std::get<1>(sorted[e]));
+      prev = std::max(prev, std::get<1>(sorted[e]));
+      req += std::get<2>(sorted[e]);
+      count += std::get<3>(sorted[e]);
+      capped += std::get<4>(sorted[e]);
       ++e;
     }
     integrate_until(T);
   }
-  totals_.active_hosts.push_back((totals_.active_time - active_before) / T);
+  totals.active_hosts.push_back((totals.active_time - active_before) / T);
 }
 
 }  // namespace fleetopt::consolidate

@@ -24,8 +24,11 @@ namespace fleetopt::consolidate {
 // capped at one core per VM); a host's events apply in this tuple's order.
 using StepEvent = std::tuple<std::int32_t, double, double, std::int32_t, double>;
 
-// What the integral of one step reads.
-struct StepRecord {
+// What the integral of one step reads. Each on cache lines of its own: the
+// policy's thread fills one while the worker reads the other, and a shared
+// line (the vectors' ends, bumped by every event) would bounce between
+// the cores.
+struct alignas(64) StepRecord {
   std::vector<double> start_demand, start_capped;  // per host, at the step's start
   std::vector<std::int32_t> start_count;
   std::vector<StepEvent> events;  // any order
@@ -57,13 +60,17 @@ class StepIntegrator {
   void integrate(StepRecord& record);
   void work();
 
+  // The worker's own (on lines of their own, see StepRecord).
+  struct alignas(64) Work {
+    StepTotals totals;
+    std::vector<StepEvent> sorted;
+    std::vector<std::size_t> event_start, event_fill;
+  };
   const DcSetup& setup_;
   CloudSimQuirks quirks_;
-  StepTotals totals_;
-  std::vector<StepEvent> sorted_;
-  std::vector<std::size_t> event_start_, event_fill_;
   std::array<StepRecord, 2> records_;
-  std::mutex mutex_;
+  Work work_;
+  alignas(64) std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t submitted_ = 0, done_ = 0;  // steps; record i % 2 holds step i
   bool stop_ = false;
