@@ -547,12 +547,13 @@ class Spread final : public MigrationPolicy {
     const std::int32_t n = view.history_available();
     w.view = view.id();
     w.vm = v;
-    double lo = 0, hi = 0;  // locals: as members they would be reloaded after every store
-    for (std::int32_t i = 0; i < n; ++i) {
-      const double x = view.state().past_util(v, i) * scale;
-      w.scaled[i] = x;
-      lo = i == 0 ? x : std::min(lo, x);
-      hi = i == 0 ? x : std::max(hi, x);
+    // n <= step + 1: every sample read exists (newest first, as DcView reads them).
+    const float* now = view.setup().utilisation_series(v) + view.state().step();
+    for (std::int32_t i = 0; i < n; ++i) w.scaled[i] = static_cast<double>(now[-i]) * scale;
+    double lo = w.scaled[0], hi = w.scaled[0];  // locals: as members they would be reloaded after every store
+    for (std::int32_t i = 1; i < n; ++i) {
+      lo = std::min(lo, w.scaled[i]);
+      hi = std::max(hi, w.scaled[i]);
     }
     w.lo = lo;
     w.hi = hi;
@@ -612,11 +613,14 @@ class Spread final : public MigrationPolicy {
   // util > 1 - safety x MAD (safety > 0) is settled by counting deviations
   // where MAD is clearly above or below (1 - util) / safety: with a margin
   // of 1e-9 in utilisation, far above rounding, every answer stays the same.
+  // (One division: the margin over safety is the policy's constant.)
   std::pair<double, double> mad_band(double util) const {
-    return {(1 - util - 1e-9) / safety_, (1 - util + 1e-9) / safety_};
+    const double tau = (1 - util) / safety_;
+    return {tau - margin_, tau + margin_};
   }
 
   double safety_;
+  double margin_ = 1e-9 / safety_;  // mad_band's, in MAD
   bool iqr_;
   mutable std::vector<SpreadCache> cache_;  // per host, see known_host_spread
   mutable std::vector<VmSeries> series_;    // per host type, see vm_series

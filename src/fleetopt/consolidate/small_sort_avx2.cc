@@ -180,13 +180,5 @@ __attribute__((target("avx2"))) void count_deviations_avx2(const double* x, doub
   count_within(r, med, lo, hi, within_lo, within_hi);
 }
 
-bool cpu_has_avx2() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return has;
-}
-
 }  // namespace fleetopt::consolidate::detail
 #endif
