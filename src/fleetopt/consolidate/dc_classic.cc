@@ -236,9 +236,10 @@ class MigrationPolicy : public ConsolidationPolicy {
   // MC's choice among `list` (host h's VMs; an index into it), or -1 for the
   // fallback. The VMs leave an overloaded host one by one (six selections a
   // host on average), so the correlation matrix of the VMs there at the
-  // first selection is kept, and each later selection takes its submatrix
-  // instead of recomputing it (the Cholesky factor is recomputed: same error
-  // bound as a fresh matrix, so the same choices).
+  // first selection is kept with its inverse, and each later selection
+  // downdates the inverse (CorrelationInverse: the same error bound as a
+  // fresh factorisation, so the same choices); where that shortcut cannot
+  // decide, max_correlation_row takes the submatrix.
   std::int32_t max_correlation(const DcView& view, std::int32_t h, const std::vector<std::int32_t>& list) {
     const DcState& state = view.state();
     const auto n = static_cast<std::int32_t>(list.size());
@@ -270,9 +271,19 @@ class MigrationPolicy : public ConsolidationPolicy {
         for (std::int32_t i = 0; i < m; ++i) c.history[ix(r) * ix(m) + ix(i)] = state.past_util(list[ix(r)], i);
       }
       c.has_corr = m > n && correlation_matrix(c.history.data(), n, m, c.corr, scratch_);
+      c.has_inverse = c.has_corr && c.inverse.reset(c.corr.data(), n);
       find_rows();
     }
     const auto n0 = static_cast<std::int32_t>(c.vms.size());
+    if (c.has_inverse && m > n) {
+      // The VMs gone since the last selection leave the kept inverse.
+      gone_.assign(ix(n0), 1);
+      for (std::int32_t row : rows_) gone_[ix(row)] = 0;
+      for (std::int32_t k = 0; k < n0; ++k) {
+        if (gone_[ix(k)] && c.inverse.present(k)) c.inverse.remove(k);
+      }
+      if (const std::int32_t row = max_correlation_row(c.inverse, rows_, r2_); row >= 0) return row;
+    }
     history_.resize(ix(n) * ix(m));
     for (std::int32_t r = 0; r < n; ++r) {
       std::copy_n(c.history.begin() + static_cast<std::ptrdiff_t>(ix(rows_[ix(r)]) * ix(m)), m,
@@ -395,15 +406,18 @@ class MigrationPolicy : public ConsolidationPolicy {
   std::vector<double> stale_power_;  // per host, when CloudSimQuirks::stale_power_baseline
   std::vector<double> history_, r2_, scratch_;  // MC's VMs x samples (newest first), workspace
   // MC: the VMs on the host of the last selection when the first of its
-  // selections in a round ran, their histories and correlation matrix.
+  // selections in a round ran, their histories and correlation matrix, and
+  // its inverse, downdated as VMs leave (dc_correlation.h).
   struct McHost {
     std::uint64_t view = 0;
     std::int32_t host = -1, m = 0;
     std::vector<std::int32_t> vms;
     std::vector<double> history, corr;
-    bool has_corr = false;
+    bool has_corr = false, has_inverse = false;
+    CorrelationInverse inverse;
   } mc_host_;
   std::vector<std::int32_t> rows_;
+  std::vector<char> gone_;
   std::vector<double> sub_corr_;
   std::vector<std::pair<double, std::int32_t>> by_util_;  // under-utilised candidates
   // The candidates of this phase of the round with what the host search

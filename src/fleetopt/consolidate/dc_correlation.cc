@@ -536,7 +536,8 @@ void inverse_diagonal(const double* l, const double* recip, std::size_t nn, doub
 // scalar loops below (each entry's terms in the same order). False for a
 // pivot <= 1e-4.
 template <int kRows>
-FLEETOPT_LANES_INLINE bool inverse_diagonal_rows(const double* corr, std::int32_t n, double* diag) {
+FLEETOPT_LANES_INLINE bool inverse_diagonal_rows(const double* corr, std::int32_t n, double* diag,
+                                                 double* full = nullptr) {
   const auto nn = ix(n);
   Lanes lc[kLanes * kRows * kRows];   // column k of L: lc[k kRows ..], zero above the diagonal
   Lanes inv[kLanes * kRows * kRows];  // row i of L^-1: inv[i kRows ..], zero past the diagonal
@@ -584,27 +585,43 @@ FLEETOPT_LANES_INLINE bool inverse_diagonal_rows(const double* corr, std::int32_
     }
   }
   for (std::size_t j = 0; j < nn; ++j) diag[j] = entry(sums, j);
+  if (full != nullptr) {
+    // C^-1 = L^-T L^-1: row i is the sum over k >= i of (L^-1)_ki times row
+    // k of L^-1 (rows of L^-1 are zero past their diagonal).
+    for (std::size_t i = 0; i < nn; ++i) {
+      Lanes acc[kRows];
+      for (int g = 0; g < kRows; ++g) acc[g] = Lanes{};
+      for (std::size_t k = i; k < nn; ++k) {
+        const double f = entry(inv + k * kRows, i);
+        for (int g = 0; g < kRows; ++g) acc[g] += f * inv[k * kRows + ix(g)];
+      }
+      double padded[kLanes * kRows];
+      std::memcpy(padded, acc, sizeof padded);
+      std::copy_n(padded, nn, full + i * nn);
+    }
+  }
   return true;
 }
 
 template <int... kRows>
-FLEETOPT_LANES_INLINE bool inverse_diagonal_dispatch(const double* corr, std::int32_t n, double* diag,
+FLEETOPT_LANES_INLINE bool inverse_diagonal_dispatch(const double* corr, std::int32_t n, double* diag, double* full,
                                                      std::integer_sequence<int, kRows...>) {
   const int rows = (n + kLanes - 1) / kLanes;
   bool ok = false;
-  ((rows == kRows + 1 ? (ok = inverse_diagonal_rows<kRows + 1>(corr, n, diag)) : false), ...);
+  ((rows == kRows + 1 ? (ok = inverse_diagonal_rows<kRows + 1>(corr, n, diag, full)) : false), ...);
   return ok;
 }
 
 constexpr int kMostLanesRows = 8;  // up to 32 VMs
 
-bool inverse_diagonal_lanes_portable(const double* corr, std::int32_t n, double* diag) {
-  return inverse_diagonal_dispatch(corr, n, diag, std::make_integer_sequence<int, kMostLanesRows>{});
+bool inverse_diagonal_lanes_portable(const double* corr, std::int32_t n, double* diag, double* full = nullptr) {
+  return inverse_diagonal_dispatch(corr, n, diag, full, std::make_integer_sequence<int, kMostLanesRows>{});
 }
 
 #if FLEETOPT_X86_AVX2
-__attribute__((target("avx2"))) bool inverse_diagonal_lanes_avx2(const double* corr, std::int32_t n, double* diag) {
-  return inverse_diagonal_dispatch(corr, n, diag, std::make_integer_sequence<int, kMostLanesRows>{});
+__attribute__((target("avx2"))) bool inverse_diagonal_lanes_avx2(const double* corr, std::int32_t n, double* diag,
+                                                                 double* full = nullptr) {
+  return inverse_diagonal_dispatch(corr, n, diag, full, std::make_integer_sequence<int, kMostLanesRows>{});
 }
 #endif
 
@@ -678,7 +695,64 @@ bool r_squared_from_correlation(const double* corr, std::int32_t n, std::vector<
   return true;
 }
 
+// The shortcut's choice from R^2 values (in the rows' order): the first
+// best, if ahead of the runner-up by more than 1e-6 and above 1e-6; else -1.
+std::int32_t clear_winner(const std::vector<double>& r2) {
+  std::int32_t best = 0;
+  double first = r2[0], second = -1;
+  for (std::size_t i = 1; i < r2.size(); ++i) {
+    if (r2[i] > first) {
+      second = first;
+      first = r2[i];
+      best = static_cast<std::int32_t>(i);
+    } else {
+      second = std::max(second, r2[i]);
+    }
+  }
+  return first > 1e-6 && first - second > 1e-6 ? best : -1;
+}
+
 }  // namespace
+
+bool CorrelationInverse::reset(const double* corr, std::int32_t n) {
+  n_ = n;
+  present_.assign(ix(n), 1);
+  inv_.resize(ix(n) * ix(n));
+  diag_.resize(ix(n));
+  if (n < 1 || n > kMostLanesRows * kLanes) return false;
+#if FLEETOPT_X86_AVX2
+  return detail::cpu_has_avx2() ? inverse_diagonal_lanes_avx2(corr, n, diag_.data(), inv_.data())
+                                : inverse_diagonal_lanes_portable(corr, n, diag_.data(), inv_.data());
+#else
+  return inverse_diagonal_lanes_portable(corr, n, diag_.data(), inv_.data());
+#endif
+}
+
+void CorrelationInverse::remove(std::int32_t j) {
+  // The inverse of the matrix without row and column j: with C^-1 =
+  // [[A, b], [b', c]] (j last), it is A - b b' / c (a Schur complement).
+  const std::size_t nn = ix(n_), jj = ix(j);
+  const double* row_j = inv_.data() + jj * nn;
+  const double c = row_j[jj];
+  for (std::size_t a = 0; a < nn; ++a) {
+    if (a == jj || !present_[a]) continue;
+    double* row_a = inv_.data() + a * nn;
+    const double f = row_a[jj] / c;
+    for (std::size_t b = 0; b < nn; ++b) row_a[b] -= f * row_j[b];
+  }
+  present_[jj] = 0;
+}
+
+std::int32_t max_correlation_row(const CorrelationInverse& inverse, const std::vector<std::int32_t>& rows,
+                                 std::vector<double>& r2) {
+  if (rows.size() < 2) return -1;
+  r2.resize(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    r2[r] = 1 - 1 / inverse.diagonal(rows[r]);
+    if (!(r2[r] <= 1 - 1e-4)) return -1;  // the guard of r_squared_from_correlation
+  }
+  return clear_winner(r2);
+}
 
 std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_t m, std::vector<double>& r2,
                                  std::vector<double>& scratch) {
@@ -695,18 +769,7 @@ std::int32_t max_correlation_row(const double* data, std::int32_t n, std::int32_
   // fast R^2's error) is CloudSim's winner too, and a well-conditioned
   // design makes none of CloudSim's regressions throw.
   if (m > n && corr != nullptr && r_squared_from_correlation(corr, n, r2, scratch)) {
-    std::int32_t best = 0;
-    double first = r2[0], second = -1;
-    for (std::int32_t i = 1; i < n; ++i) {
-      if (r2[ix(i)] > first) {
-        second = first;
-        first = r2[ix(i)];
-        best = i;
-      } else {
-        second = std::max(second, r2[ix(i)]);
-      }
-    }
-    if (first > 1e-6 && first - second > 1e-6) return best;
+    if (const std::int32_t best = clear_winner(r2); best >= 0) return best;
   }
   // Near ties, no positive R^2 or an ill-conditioned design: every R^2 as
   // commons-math computes it.

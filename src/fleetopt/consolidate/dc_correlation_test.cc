@@ -239,6 +239,66 @@ TEST(MaxCorrelation, SubmatrixOfAKeptCorrelationMatrixChoosesAsTheExactRegressio
   EXPECT_GT(decided_by_subsets, 3000);
 }
 
+// The kept inverse, downdated as rows leave in random order (with the
+// list's order shuffled, as a host's VM list is by removals), decides only
+// where the exact regressions agree, matches a fresh factorisation's
+// diagonal to 1e-9, and decides most subsets.
+TEST(MaxCorrelation, DowndatedInverseChoosesAsTheExactRegressions) {
+  Rng rng(13);
+  std::vector<double> r2, scratch, corr, sub_corr;
+  int decided = 0, subsets = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const auto n0 = static_cast<std::int32_t>(4 + rng.below(22));
+    const std::int32_t m = 30;
+    std::vector<double> data;
+    for (std::int32_t i = 0; i < n0; ++i) {
+      for (std::int32_t k = 0; k < m; ++k) {
+        double x = static_cast<double>(rng.below(101)) / 100;
+        if (trial % 5 == 1 && i == n0 - 1) x = std::min(1.0, data[static_cast<std::size_t>(k)] + 0.01 * (k % 2));
+        data.push_back(x);
+      }
+    }
+    ASSERT_TRUE(correlation_matrix(data.data(), n0, m, corr, scratch));
+    CorrelationInverse inverse;
+    if (!inverse.reset(corr.data(), n0)) continue;  // ill-conditioned: max_correlation_row decides
+    std::vector<std::int32_t> rows(static_cast<std::size_t>(n0));
+    for (std::int32_t i = 0; i < n0; ++i) rows[static_cast<std::size_t>(i)] = i;
+    while (rows.size() >= 2) {
+      const auto n = static_cast<std::int32_t>(rows.size());
+      std::vector<double> sub;
+      sub_corr.assign(rows.size() * rows.size(), 0);
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto from = static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(m);
+        sub.insert(sub.end(), data.begin() + static_cast<std::ptrdiff_t>(from),
+                   data.begin() + static_cast<std::ptrdiff_t>(from + static_cast<std::size_t>(m)));
+        for (std::size_t q = 0; q < rows.size(); ++q) {
+          sub_corr[r * rows.size() + q] =
+              corr[static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(n0) + static_cast<std::size_t>(rows[q])];
+        }
+      }
+      // A fresh inverse of the submatrix: the same diagonal, to rounding.
+      CorrelationInverse fresh;
+      if (fresh.reset(sub_corr.data(), n)) {
+        for (std::int32_t r = 0; r < n; ++r) {
+          const double a = inverse.diagonal(rows[static_cast<std::size_t>(r)]), b = fresh.diagonal(r);
+          ASSERT_NEAR(a, b, 1e-9 * std::max(1.0, b)) << "trial " << trial << " n=" << n;
+        }
+      }
+      const std::int32_t row = max_correlation_row(inverse, rows, r2);
+      if (row >= 0) {
+        ASSERT_EQ(row, exact_choice(sub, n, m)) << "trial " << trial << " n=" << n;
+        ++decided;
+      }
+      ++subsets;
+      const std::size_t leaving = static_cast<std::size_t>(rng.below(rows.size()));
+      inverse.remove(rows[leaving]);
+      rows[leaving] = rows.back();  // as a slot list erases: the last takes the place
+      rows.pop_back();
+    }
+  }
+  EXPECT_GT(decided, subsets * 3 / 4);
+}
+
 // One G5 host (5,320 MIPS) runs three VMs; a second G5 is empty. At the last
 // step they demand 1000 + 1800 + 1800 = 4600 MIPS > 0.8 x 5320: one VM must
 // go. MMT takes vm0 (least RAM). vm1 and vm2 rise and fall together while
