@@ -1,12 +1,18 @@
 #include "fleetopt/consolidate/dc_integrate.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace fleetopt::consolidate {
 
 StepIntegrator::StepIntegrator(const DcSetup& setup, const CloudSimQuirks& quirks, bool threaded)
     : setup_(setup), quirks_(quirks) {
-  if (threaded) worker_ = std::thread([this] { work(); });
+  if (!threaded) return;
+  try {
+    worker_ = std::thread([this] { work(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a process at its limit): integrate inline.
+  }
 }
 
 StepIntegrator::~StepIntegrator() {

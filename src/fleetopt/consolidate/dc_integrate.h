@@ -42,7 +42,8 @@ struct StepTotals {
 
 class StepIntegrator {
  public:
-  // threaded: integrate on a worker thread (else inline in submit).
+  // threaded: integrate on a worker thread (else, or where no thread can
+  // be started, inline in submit).
   StepIntegrator(const DcSetup& setup, const CloudSimQuirks& quirks, bool threaded);
   ~StepIntegrator();
   StepIntegrator(const StepIntegrator&) = delete;
