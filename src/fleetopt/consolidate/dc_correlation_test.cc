@@ -195,6 +195,37 @@ TEST(MaxCorrelation, ShortcutChoosesAsTheExactRegressions) {
   }
 }
 
+// n0 VMs' histories of m samples on a 1% grid; with copy_last, the last VM
+// nearly copies the first (the exact path then decides).
+std::vector<double> host_histories(Rng& rng, std::int32_t n0, std::int32_t m, bool copy_last) {
+  std::vector<double> data;
+  for (std::int32_t i = 0; i < n0; ++i) {
+    for (std::int32_t k = 0; k < m; ++k) {
+      double x = static_cast<double>(rng.below(101)) / 100;
+      if (copy_last && i == n0 - 1) x = std::min(1.0, data[static_cast<std::size_t>(k)] + 0.01 * (k % 2));
+      data.push_back(x);
+    }
+  }
+  return data;
+}
+
+// The histories of `rows` (in that order) and their correlation matrix, the
+// submatrix of corr (n0 x n0).
+void take_rows(const std::vector<double>& data, const std::vector<double>& corr, std::int32_t n0, std::int32_t m,
+               const std::vector<std::int32_t>& rows, std::vector<double>& sub, std::vector<double>& sub_corr) {
+  sub.clear();
+  sub_corr.assign(rows.size() * rows.size(), 0);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto from = static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(m);
+    sub.insert(sub.end(), data.begin() + static_cast<std::ptrdiff_t>(from),
+               data.begin() + static_cast<std::ptrdiff_t>(from + static_cast<std::size_t>(m)));
+    for (std::size_t q = 0; q < rows.size(); ++q) {
+      sub_corr[r * rows.size() + q] =
+          corr[static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(n0) + static_cast<std::size_t>(rows[q])];
+    }
+  }
+}
+
 // A subset of the rows, with the submatrix of the superset's correlation
 // matrix given (as the policy does while VMs leave a host one by one),
 // chooses as the exact regressions on that subset do.
@@ -205,14 +236,7 @@ TEST(MaxCorrelation, SubmatrixOfAKeptCorrelationMatrixChoosesAsTheExactRegressio
   for (int trial = 0; trial < 400; ++trial) {
     const auto n0 = static_cast<std::int32_t>(4 + rng.below(22));
     const std::int32_t m = 30;
-    std::vector<double> data;
-    for (std::int32_t i = 0; i < n0; ++i) {
-      for (std::int32_t k = 0; k < m; ++k) {
-        double x = static_cast<double>(rng.below(101)) / 100;
-        if (trial % 5 == 1 && i == n0 - 1) x = std::min(1.0, data[static_cast<std::size_t>(k)] + 0.01 * (k % 2));
-        data.push_back(x);
-      }
-    }
+    const std::vector<double> data = host_histories(rng, n0, m, trial % 5 == 1);
     ASSERT_TRUE(correlation_matrix(data.data(), n0, m, corr, scratch));
     // Drop rows one at a time, from random places, down to two.
     std::vector<std::int32_t> rows(static_cast<std::size_t>(n0));
@@ -220,16 +244,7 @@ TEST(MaxCorrelation, SubmatrixOfAKeptCorrelationMatrixChoosesAsTheExactRegressio
     while (rows.size() >= 2) {
       const auto n = static_cast<std::int32_t>(rows.size());
       std::vector<double> sub;
-      sub_corr.assign(rows.size() * rows.size(), 0);
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        const auto from = static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(m);
-        sub.insert(sub.end(), data.begin() + static_cast<std::ptrdiff_t>(from),
-                   data.begin() + static_cast<std::ptrdiff_t>(from + static_cast<std::size_t>(m)));
-        for (std::size_t q = 0; q < rows.size(); ++q) {
-          sub_corr[r * rows.size() + q] =
-              corr[static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(n0) + static_cast<std::size_t>(rows[q])];
-        }
-      }
+      take_rows(data, corr, n0, m, rows, sub, sub_corr);
       ASSERT_EQ(max_correlation_row(sub.data(), n, m, sub_corr.data(), r2, scratch), exact_choice(sub, n, m))
           << "trial " << trial << " n=" << n;
       if (n < n0) ++decided_by_subsets;
@@ -250,14 +265,7 @@ TEST(MaxCorrelation, DowndatedInverseChoosesAsTheExactRegressions) {
   for (int trial = 0; trial < 400; ++trial) {
     const auto n0 = static_cast<std::int32_t>(4 + rng.below(22));
     const std::int32_t m = 30;
-    std::vector<double> data;
-    for (std::int32_t i = 0; i < n0; ++i) {
-      for (std::int32_t k = 0; k < m; ++k) {
-        double x = static_cast<double>(rng.below(101)) / 100;
-        if (trial % 5 == 1 && i == n0 - 1) x = std::min(1.0, data[static_cast<std::size_t>(k)] + 0.01 * (k % 2));
-        data.push_back(x);
-      }
-    }
+    const std::vector<double> data = host_histories(rng, n0, m, trial % 5 == 1);
     ASSERT_TRUE(correlation_matrix(data.data(), n0, m, corr, scratch));
     CorrelationInverse inverse;
     if (!inverse.reset(corr.data(), n0)) continue;  // ill-conditioned: max_correlation_row decides
@@ -266,16 +274,7 @@ TEST(MaxCorrelation, DowndatedInverseChoosesAsTheExactRegressions) {
     while (rows.size() >= 2) {
       const auto n = static_cast<std::int32_t>(rows.size());
       std::vector<double> sub;
-      sub_corr.assign(rows.size() * rows.size(), 0);
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        const auto from = static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(m);
-        sub.insert(sub.end(), data.begin() + static_cast<std::ptrdiff_t>(from),
-                   data.begin() + static_cast<std::ptrdiff_t>(from + static_cast<std::size_t>(m)));
-        for (std::size_t q = 0; q < rows.size(); ++q) {
-          sub_corr[r * rows.size() + q] =
-              corr[static_cast<std::size_t>(rows[r]) * static_cast<std::size_t>(n0) + static_cast<std::size_t>(rows[q])];
-        }
-      }
+      take_rows(data, corr, n0, m, rows, sub, sub_corr);
       // A fresh inverse of the submatrix: the same diagonal, to rounding.
       CorrelationInverse fresh;
       if (fresh.reset(sub_corr.data(), n)) {
